@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up from nothing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint fmt bench ci venv migrate seed messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Start the portal on the embedded default (SQLite, eager Celery, console e-mail).
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Speed measurements (pytest-benchmark); not part of `make test`.
+bench: venv
+	$(BIN)/pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds -p no:cacheprovider $(PYTEST_ARGS)
+
+## Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
+messages: venv
+	$(PY) manage.py makemessages -l ko -l ja --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+## What CI runs (starts services, installs Debian packages, lints, checks and tests).
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

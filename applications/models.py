@@ -1,0 +1,1 @@
+"""Companies, applications, documents and status history (see the applicant journey)."""

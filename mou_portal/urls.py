@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from common.views import healthz
+from programs import api as programs_api
+
+router = DefaultRouter()
+router.register("programs", programs_api.ProgramViewSet, basename="program")
+router.register("cycles", programs_api.CycleViewSet, basename="cycle")
+router.register("technologies", programs_api.TechnologyViewSet, basename="technology")
+router.register("challenges", programs_api.ChallengeViewSet, basename="challenge")
+
+urlpatterns = [
+    path("", include("programs.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+]

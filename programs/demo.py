@@ -1,0 +1,337 @@
+"""Demo programs content: an open cycle per track with its rubric, a technology catalogue
+and a challenge board from clearly fictional organisations, and two program managers."""
+
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.demo import demo_user
+from common.demo import DemoLogin, upsert
+
+from .enums import CyclePhase, DocumentKind, Field, HolderType, IPStatus, Organisation, Track
+from .models import Challenge, Criterion, Cycle, Program, ProgramManager, Technology
+from .services import cycle_transition
+
+# (en, ko, ja) names and an English description; weight; max score.
+RUBRICS = {
+    Track.STARTUP_SUPPORT: [
+        (
+            ("Technology innovation", "기술 혁신성", "技術の革新性"),
+            "Novelty and strength of the therapy platform and its evidence so far.",
+            "30",
+        ),
+        (
+            ("Clinical and development plan", "임상 및 개발 계획", "臨床・開発計画"),
+            "A realistic path from the current stage to the next clinical milestone.",
+            "25",
+        ),
+        (
+            ("Fit with iPark", "iPark 적합성", "iParkとの適合性"),
+            "How iPark's labs, facilities and partners advance the plan.",
+            "20",
+        ),
+        (
+            ("Team capability", "팀 역량", "チームの能力"),
+            "Scientific, clinical and business experience of the team.",
+            "15",
+        ),
+        (
+            ("Commercialisation potential", "사업화 가능성", "事業化の可能性"),
+            "Market, regulatory route and financing of commercialisation.",
+            "10",
+        ),
+    ],
+    Track.JOINT_RND: [
+        (
+            ("Technical fit with the technology", "기술 적합성", "技術との適合性"),
+            "How well the startup's capabilities complement the chosen technology.",
+            "30",
+        ),
+        (
+            ("Collaboration plan", "협력 계획", "協力計画"),
+            "Division of work, milestones and governance with the technology holder.",
+            "25",
+        ),
+        (
+            ("R&D capability", "연구개발 역량", "研究開発能力"),
+            "Facilities, people and track record to carry out the joint work.",
+            "20",
+        ),
+        (
+            ("Commercialisation path", "사업화 경로", "事業化の道筋"),
+            "Route from joint results to a product in Korea, Japan and beyond.",
+            "15",
+        ),
+        (
+            ("IP strategy", "지식재산 전략", "知財戦略"),
+            "A credible plan for background and foreground intellectual property.",
+            "10",
+        ),
+    ],
+    Track.OPEN_INNOVATION: [
+        (
+            ("Relevance to the challenge", "과제 부합성", "課題への適合性"),
+            "How directly the proposal solves the problem as posed.",
+            "30",
+        ),
+        (
+            ("Solution feasibility", "솔루션 실현 가능성", "ソリューションの実現可能性"),
+            "Maturity and evidence of the proposed solution.",
+            "25",
+        ),
+        (
+            ("Proof-of-concept plan", "PoC 계획", "PoC計画"),
+            "Scope, data, timeline and success criteria of the PoC.",
+            "20",
+        ),
+        (("Team", "팀", "チーム"), "Ability of the team to deliver the PoC.", "15"),
+        (
+            ("Scalability", "확장성", "拡張性"),
+            "Potential to extend beyond the PoC with the pharmaceutical partner.",
+            "10",
+        ),
+    ],
+}
+
+REQUIRED_DOCUMENTS = {
+    Track.STARTUP_SUPPORT: [
+        DocumentKind.BUSINESS_PLAN,
+        DocumentKind.PITCH_DECK,
+        DocumentKind.CLINICAL_PLAN,
+    ],
+    Track.JOINT_RND: [DocumentKind.BUSINESS_PLAN, DocumentKind.IP_EVIDENCE],
+    Track.OPEN_INNOVATION: [DocumentKind.BUSINESS_PLAN, DocumentKind.PITCH_DECK],
+}
+
+TECHNOLOGIES = [
+    {
+        "title": "Xeno-free expansion medium for iPS-derived cardiomyocytes",
+        "holder": "Shonan Northern University (fictional)",
+        "holder_type": HolderType.UNIVERSITY,
+        "field": Field.REGENERATIVE_MEDICINE,
+        "trl": 4,
+        "ip_status": IPStatus.GRANTED,
+        "summary": "A chemically defined medium that expands iPS-derived cardiomyocytes 40-fold "
+        "without animal components, with batch-to-batch variability under 5%.",
+    },
+    {
+        "title": "Lipid nanoparticle for liver-sparing gene delivery",
+        "holder": "Miura Institute of Biomolecular Research (fictional)",
+        "holder_type": HolderType.RESEARCH_INSTITUTE,
+        "field": Field.GENE_THERAPY,
+        "trl": 3,
+        "ip_status": IPStatus.PENDING,
+        "summary": "An ionisable lipid formulation that redirects mRNA payloads away from the "
+        "liver toward muscle tissue in rodent models.",
+    },
+    {
+        "title": "Closed automated CAR-T manufacturing cassette",
+        "holder": "Sagami Cellworks K.K. (fictional)",
+        "holder_type": HolderType.COMPANY,
+        "field": Field.CELL_THERAPY,
+        "trl": 6,
+        "ip_status": IPStatus.GRANTED,
+        "summary": "A single-use cassette that runs transduction, expansion and formulation of "
+        "CAR-T cells in a closed system within nine days.",
+    },
+    {
+        "title": "Cartilage organoid scaffold from decellularised matrix",
+        "holder": "Enoshima Medical College (fictional)",
+        "holder_type": HolderType.UNIVERSITY,
+        "field": Field.REGENERATIVE_MEDICINE,
+        "trl": 3,
+        "ip_status": IPStatus.KNOW_HOW,
+        "summary": "A porous scaffold that supports chondrocyte organoids with load-bearing "
+        "properties close to native cartilage.",
+    },
+    {
+        "title": "AAV capsid library for retinal targeting",
+        "holder": "Fujisawa Vision Research Center (fictional)",
+        "holder_type": HolderType.RESEARCH_INSTITUTE,
+        "field": Field.GENE_THERAPY,
+        "trl": 4,
+        "ip_status": IPStatus.PENDING,
+        "summary": "Engineered capsids with threefold higher photoreceptor transduction after "
+        "intravitreal injection in non-human primates.",
+    },
+    {
+        "title": "Machine-learning potency assay for MSC batches",
+        "holder": "Kamakura Analytics Co., Ltd. (fictional)",
+        "holder_type": HolderType.COMPANY,
+        "field": Field.ICT,
+        "trl": 5,
+        "ip_status": IPStatus.UNPROTECTED,
+        "summary": "Image-based prediction of mesenchymal stromal cell potency from morphology, "
+        "replacing a two-week functional assay.",
+    },
+]
+
+CHALLENGES = [
+    {
+        "company": "Kamakura Pharma Co. (fictional)",
+        "title": "Predicting patient drop-out in long oncology trials",
+        "problem_statement": "Up to a third of participants leave our phase II oncology trials "
+        "before the primary endpoint. We need to identify at-risk participants early.",
+        "expected_outcome": "A validated model or service that flags at-risk participants from "
+        "routinely collected trial data, with a workflow for site staff.",
+        "field": Field.ICT,
+        "poc_terms": "Six months; up to JPY 10 million; de-identified historical trial data "
+        "provided under NDA; results jointly owned, licence terms negotiated after the PoC.",
+    },
+    {
+        "company": "Enoshima Therapeutics K.K. (fictional)",
+        "title": "Cold-chain-free transport of cell therapy products",
+        "problem_statement": "Cryopreserved cell products need liquid nitrogen shippers that "
+        "limit our reach to regional hospitals.",
+        "expected_outcome": "A formulation or device that keeps viability above 85% for 72 hours "
+        "at 2–8 °C.",
+        "field": Field.CELL_THERAPY,
+        "poc_terms": "Four months; materials and analytics at iPark provided; "
+        "startup keeps its background IP.",
+    },
+    {
+        "company": "Shonan Biologics Inc. (fictional)",
+        "title": "Reducing host-cell protein in AAV downstream processing",
+        "problem_statement": "Host-cell protein levels in our AAV purification exceed targets "
+        "at 200 L scale.",
+        "expected_outcome": "A purification step or resin that halves host-cell protein with "
+        "no more than 10% yield loss.",
+        "field": Field.GENE_THERAPY,
+        "poc_terms": "Five months; process samples provided; joint evaluation at iPark.",
+    },
+    {
+        "company": "Kamakura Pharma Co. (fictional)",
+        "title": "Automated literature surveillance for pharmacovigilance",
+        "problem_statement": "Our safety team screens thousands of Japanese and Korean articles "
+        "by hand each month for adverse event reports.",
+        "expected_outcome": "A bilingual screening tool with recall above 95% against our "
+        "labelled archive.",
+        "field": Field.ICT,
+        "poc_terms": "Three months; labelled archive under NDA; fixed fee of JPY 5 million.",
+    },
+    {
+        "company": "Tsujido Regenerative Labs (fictional)",
+        "title": "Non-invasive monitoring of engrafted tissue",
+        "problem_statement": "We lack a way to monitor the viability of engrafted "
+        "iPS-derived tissue without biopsy.",
+        "expected_outcome": "An imaging or biomarker approach validated in a large-animal model.",
+        "field": Field.REGENERATIVE_MEDICINE,
+        "poc_terms": "Six months; animal facility access at iPark; co-authorship of results.",
+    },
+    {
+        "company": "Enoshima Therapeutics K.K. (fictional)",
+        "title": "Digital consent for decentralised trials",
+        "problem_statement": "Paper consent slows enrolment for our trials that recruit in both "
+        "Japan and Korea.",
+        "expected_outcome": "An e-consent workflow compliant with Japanese and Korean guidance.",
+        "field": Field.ICT,
+        "poc_terms": "Four months; regulatory advice from our team; pilot at two sites.",
+    },
+]
+
+CYCLE_DESCRIPTIONS = {
+    Track.STARTUP_SUPPORT: "Up to {quota} startups are selected for demonstration and clinical "
+    "preparation at iPark, with joint support from MSS and iPark.",
+    Track.JOINT_RND: "Up to {quota} Korean startups are matched with Japanese technology holders "
+    "for joint R&D on one of the technologies below.",
+    Track.OPEN_INNOVATION: "Up to {quota} startups run a proof of concept with the Japanese "
+    "pharmaceutical company whose challenge they answer.",
+}
+
+
+def demo_timeline(today=None) -> dict[str, datetime]:
+    """Open a week ago, close in three weeks at 18:00 KST/JST, relative to today."""
+    today = today or timezone.now().date()
+    nine_utc = time(9, 0, tzinfo=UTC)  # 18:00 in Seoul and Tokyo
+    opens = datetime.combine(today - timedelta(days=7), time(0, 0, tzinfo=UTC))
+    closes = datetime.combine(today + timedelta(days=21), nine_utc)
+    review_due = closes + timedelta(days=21)
+    return {
+        "opens_at": opens,
+        "closes_at": closes,
+        "review_due_at": review_due,
+        "announce_at": review_due + timedelta(days=14),
+    }
+
+
+def _seed_catalogue():
+    technologies = [
+        upsert(
+            Technology, {"title": spec["title"]}, {k: v for k, v in spec.items() if k != "title"}
+        )[0]
+        for spec in TECHNOLOGIES
+    ]
+    challenges = [
+        upsert(
+            Challenge, {"title": spec["title"]}, {k: v for k, v in spec.items() if k != "title"}
+        )[0]
+        for spec in CHALLENGES
+    ]
+    return technologies, challenges
+
+
+def _seed_cycle(program: Program, technologies, challenges) -> Cycle:
+    timeline = demo_timeline()
+    year = (timeline["announce_at"] + timedelta(days=30)).year
+    quota = 5
+    cycle = Cycle.objects.filter(program=program, slug=f"{year}-round-1").first()
+    values = {
+        "name": f"{year} Round 1",
+        "name_en": f"{year} Round 1",
+        "name_ko": f"{year}년 1차",
+        "name_ja": f"{year}年 第1回",
+        "code": f"{year}R1",
+        "description": CYCLE_DESCRIPTIONS[program.track].format(quota=quota),
+        "selection_quota": quota,
+        "reviews_per_application": 2,
+        "blind_review": program.track == Track.OPEN_INNOVATION,
+        "required_document_kinds": [str(kind) for kind in REQUIRED_DOCUMENTS[program.track]],
+    }
+    # Keep the demo open: refresh the dates only while the cycle still takes applications
+    # (or before it opened), never once reviews or decisions exist.
+    if cycle is None or cycle.phase in (CyclePhase.DRAFT, CyclePhase.OPEN):
+        values.update(timeline)
+    cycle, _ = upsert(Cycle, {"program": program, "slug": f"{year}-round-1"}, values)
+    for order, ((en, ko, ja), description, weight) in enumerate(RUBRICS[program.track], start=1):
+        upsert(
+            Criterion,
+            {"cycle": cycle, "order": order},
+            {
+                "name": en,
+                "name_en": en,
+                "name_ko": ko,
+                "name_ja": ja,
+                "description": description,
+                "description_en": description,
+                "weight": Decimal(weight),
+                "max_score": 10,
+            },
+        )
+    if program.track == Track.JOINT_RND:
+        cycle.technologies.add(*technologies)
+    if program.track == Track.OPEN_INNOVATION:
+        cycle.challenges.add(*challenges)
+    if cycle.phase == CyclePhase.DRAFT:
+        cycle_transition(cycle=cycle, to=CyclePhase.OPEN, actor=None, note="Demo data")
+    return cycle
+
+
+def seed() -> list[DemoLogin]:
+    technologies, challenges = _seed_catalogue()
+    for program in Program.objects.all():
+        _seed_cycle(program, technologies, challenges)
+
+    logins = []
+    for organisation, email, name, language in [
+        (Organisation.MSS, "manager.mss@demo.mou-portal.example", "Park Ji-hoon (MSS)", "ko"),
+        (Organisation.IPARK, "manager.ipark@demo.mou-portal.example", "Sato Yui (iPark)", "ja"),
+    ]:
+        password = "demo-manager-2027"
+        user = demo_user(
+            email=email, password=password, display_name=name, language=language, is_staff=True
+        )
+        manager, _ = upsert(ProgramManager, {"user": user}, {"organisation": organisation})
+        manager.programs.add(*Program.objects.all())
+        logins.append(DemoLogin(f"manager ({organisation.label.split(' ')[0]})", email, password))
+    return logins

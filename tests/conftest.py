@@ -1,0 +1,67 @@
+import pytest
+
+from mou_portal.celery import app as celery_app
+from programs.enums import Organisation
+from tests.factories import ProgramManagerFactory, ReviewerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager_by_default():
+    """Tasks run in the test process unless a test starts a real worker
+    (``tests.support.celery_worker.running_worker``), whatever REDIS_URL says."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+# --- Personas ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(
+        email="applicant@example.com", display_name="Applicant", preferred_language="ko"
+    )
+
+
+@pytest.fixture
+def other_applicant(db):
+    return UserFactory(email="other@example.com", display_name="Other applicant")
+
+
+@pytest.fixture
+def mss_reviewer(db):
+    return ReviewerFactory(
+        user=UserFactory(email="mss.reviewer@example.com", preferred_language="ko"),
+        organisation=Organisation.MSS,
+    )
+
+
+@pytest.fixture
+def ipark_reviewer(db):
+    return ReviewerFactory(
+        user=UserFactory(email="ipark.reviewer@example.com", preferred_language="ja"),
+        organisation=Organisation.IPARK,
+    )
+
+
+@pytest.fixture
+def manager(db):
+    return ProgramManagerFactory(
+        user=UserFactory(email="manager@example.com", is_staff=True),
+        organisation=Organisation.MSS,
+    )
+
+
+@pytest.fixture
+def ipark_manager(db):
+    return ProgramManagerFactory(
+        user=UserFactory(email="ipark.manager@example.com", is_staff=True),
+        organisation=Organisation.IPARK,
+    )

@@ -1,0 +1,51 @@
+"""Production mode refuses to start without its variables and passes check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRODUCTION_ENV = {
+    "PRODUCTION": "true",
+    "SECRET_KEY": "x7!kq2#p9@v5m8z1w4r6t0y3u" * 3,
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mou_portal",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ALLOWED_HOSTS": "portal.example.org",
+}
+
+
+def _manage(*args, env):
+    dropped = {*PRODUCTION_ENV, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when PRODUCTION=true" in result.stderr
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_malformed_boolean_fails_fast():
+    result = _manage("check", env={"DEBUG": "maybe"})
+
+    assert result.returncode != 0
