@@ -119,6 +119,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.company} ({self.get_role_display()})"
 
+    @property
+    def is_owner(self) -> bool:
+        return self.role == MembershipRole.OWNER
+
 
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)

@@ -15,6 +15,7 @@ router.register("challenges", programs_api.ChallengeViewSet, basename="challenge
 
 urlpatterns = [
     path("", include("programs.urls")),
+    path("", include("applications.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

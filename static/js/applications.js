@@ -1,0 +1,117 @@
+// The application form: autosave with htmx, and nothing typed is lost on the way.
+(function () {
+  "use strict";
+
+  // Show the autosave status for "session expired" (401), "conflict" (409) and invalid
+  // input (400) too; htmx swaps only 2xx answers by default.
+  if (window.htmx) {
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "(400|401|403|409)", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+      { code: "...", swap: false },
+    ];
+  }
+
+  function csrfFromCookie() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  // Logging in again (in another tab, after the session expired) rotates the CSRF token:
+  // send the current one, so that "press Save again" works without reloading the page.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfFromCookie();
+    if (token) {
+      event.detail.headers["X-CSRFToken"] = token;
+    }
+  });
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var token = csrfFromCookie();
+      var input = event.target.querySelector("input[name=csrfmiddlewaretoken]");
+      if (token && input) {
+        input.value = token;
+      }
+    },
+    true
+  );
+
+  var form = document.getElementById("step-form");
+  if (form && form.dataset.autosave === "on") {
+    var status = document.getElementById("autosave-status");
+    var inFlight = 0;
+    var edits = 0;
+    var savedEdits = 0;
+    var sentEdits = 0;
+    var submitting = false;
+    var pendingSubmitter = null;
+
+    form.addEventListener("input", function () {
+      edits += 1;
+    });
+    form.addEventListener("change", function () {
+      edits += 1;
+    });
+    // Once the form is being submitted, a late autosave must not race it.
+    form.addEventListener("htmx:confirm", function (event) {
+      if (submitting) {
+        event.preventDefault();
+      }
+    });
+    form.addEventListener("htmx:beforeRequest", function () {
+      inFlight += 1;
+      sentEdits = edits;
+    });
+    form.addEventListener("htmx:afterRequest", function (event) {
+      inFlight = Math.max(0, inFlight - 1);
+      if (event.detail.xhr && event.detail.xhr.status === 200) {
+        savedEdits = sentEdits;
+      }
+      if (pendingSubmitter !== null && inFlight === 0) {
+        // The save in flight has updated the version: now submit the form.
+        var submitter = pendingSubmitter;
+        pendingSubmitter = null;
+        form.requestSubmit(submitter === true ? undefined : submitter);
+      }
+    });
+    form.addEventListener("htmx:sendError", function () {
+      if (status) {
+        status.textContent = status.dataset.offline;
+        status.classList.add("text-danger");
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      if (inFlight > 0) {
+        // Wait for the autosave in flight, or the form would carry a stale version.
+        event.preventDefault();
+        pendingSubmitter = event.submitter || true;
+        return;
+      }
+      submitting = true;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (!submitting && edits !== savedEdits) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
+  // Say at once that a file is too large, before it is sent (the server checks again).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) {
+      return;
+    }
+    var warning = document.getElementById("upload-size-warning");
+    var file = input.files && input.files[0];
+    var tooLarge = file && file.size > Number(input.dataset.maxBytes);
+    if (warning) {
+      warning.hidden = !tooLarge;
+      warning.textContent = tooLarge ? warning.dataset.message : "";
+    }
+  });
+})();
