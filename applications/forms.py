@@ -37,6 +37,7 @@ class CompanyForm(forms.ModelForm):
         validators=[validate_business_number],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Company
@@ -56,14 +57,6 @@ class CompanyForm(forms.ModelForm):
             "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        error_messages = {
-            "business_number": {
-                "unique": _(
-                    "A company with this business registration number is already registered. "
-                    "Ask its owner to invite you to its team."
-                ),
-            },
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +65,17 @@ class CompanyForm(forms.ModelForm):
             self.initial["business_number"] = self.instance.business_number_display
 
     def clean_business_number(self) -> str:
-        return normalize_business_number(self.cleaned_data["business_number"])
+        digits = normalize_business_number(self.cleaned_data["business_number"])
+        taken = Company.objects.filter(business_number=digits).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _(
+                    "A company with this business registration number is already registered. "
+                    "Ask its owner to invite you to its team."
+                ),
+                code="unique",
+            )
+        return digits
 
 
 class VersionedStepForm(forms.ModelForm):

@@ -4,7 +4,6 @@ each; side effects are listed in each docstring. Notifications go out after comm
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -163,7 +162,7 @@ def invitation_create(*, company: Company, actor, email: str, language: str = "e
             company=company, email=email, invited_by=actor, language=language
         )
         transaction.on_commit(
-            partial(events.invitation_created, invitation_id=invitation.pk), robust=True
+            lambda: events.invitation_created(invitation_id=invitation.pk), robust=True
         )
     return invitation
 
@@ -321,7 +320,7 @@ def application_delete(*, application: Application, actor) -> None:
             )
         names = list(locked.documents.values_list("file", flat=True))
         locked.delete()
-        transaction.on_commit(partial(_delete_files, names), robust=True)
+        transaction.on_commit(lambda: _delete_files(names), robust=True)
 
 
 # --- Documents ----------------------------------------------------------------------------
@@ -366,10 +365,10 @@ def document_upload(*, application: Application, actor, kind: str, file) -> Docu
                     _("This application has been submitted; its documents are final."),
                     code="not_editable",
                 )
-            replaced = []
+            replaced_names = []
             if kind != DocumentKind.OTHER:
-                replaced = list(locked.documents.filter(kind=kind))
-                for old in replaced:
+                for old in locked.documents.filter(kind=kind):
+                    replaced_names.append(old.file.name)
                     old.delete()
             document = Document(
                 application=locked,
@@ -382,9 +381,7 @@ def document_upload(*, application: Application, actor, kind: str, file) -> Docu
             document.file.save(original_name, file, save=False)
             stored.append(document.file.name)
             document.save()
-            transaction.on_commit(
-                partial(_delete_files, [old.file.name for old in replaced]), robust=True
-            )
+            transaction.on_commit(lambda: _delete_files(replaced_names), robust=True)
     except BaseException:
         _delete_files(stored)
         raise
@@ -403,7 +400,7 @@ def document_delete(*, document: Document, actor) -> None:
             )
         name = document.file.name
         document.delete()
-        transaction.on_commit(partial(_delete_files, [name]), robust=True)
+        transaction.on_commit(lambda: _delete_files([name]), robust=True)
 
 
 # --- Status machine -----------------------------------------------------------------------
@@ -460,13 +457,10 @@ def _apply_transition(
         note=note,
         created_at=now,
     )
+    application_id, actor_id = locked.pk, actor.pk
     transaction.on_commit(
-        partial(
-            events.status_changed,
-            application_id=locked.pk,
-            source=source,
-            target=to,
-            actor_id=actor.pk,
+        lambda: events.status_changed(
+            application_id=application_id, source=source, target=to, actor_id=actor_id
         ),
         # The change is committed whatever happens to its notifications (they are
         # recorded first and delivered by the outbox): a failure is logged, not raised.

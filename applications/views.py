@@ -605,6 +605,8 @@ def company_detail(request, pk: int):
 @require_POST
 def invitation_create(request, pk: int):
     company = selectors.get_company_for(request.user, pk)
+    if not request.user.has_perm("applications.manage_team", company):
+        raise PermissionDenied
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:

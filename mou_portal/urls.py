@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from applications import api as applications_api
 from common.views import healthz
 from programs import api as programs_api
 
@@ -12,6 +13,7 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("cycles", programs_api.CycleViewSet, basename="cycle")
 router.register("technologies", programs_api.TechnologyViewSet, basename="technology")
 router.register("challenges", programs_api.ChallengeViewSet, basename="challenge")
+router.register("applications", applications_api.ApplicationViewSet, basename="application")
 
 urlpatterns = [
     path("", include("programs.urls")),
