@@ -67,6 +67,13 @@ class Problem:
     field: str
     message: str
 
+    @property
+    def anchor(self) -> str:
+        """Where on the step's page the problem is fixed."""
+        if self.step == DOCUMENTS.slug:
+            return "required-documents"
+        return f"div_id_{self.field}"
+
 
 def _is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())

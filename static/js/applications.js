@@ -8,7 +8,7 @@
     window.htmx.config.responseHandling = [
       { code: "204", swap: false },
       { code: "[23]..", swap: true },
-      { code: "(400|401|403|409)", swap: true, error: false },
+      { code: "(400|401|409)", swap: true, error: false },
       { code: "[45]..", swap: false, error: true },
       { code: "...", swap: false },
     ];
@@ -21,6 +21,19 @@
 
   // Logging in again (in another tab, after the session expired) rotates the CSRF token:
   // send the current one, so that "press Save again" works without reloading the page.
+  function refreshTokens(root) {
+    var token = csrfFromCookie();
+    if (token) {
+      root.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+        input.value = token;
+      });
+    }
+    return token;
+  }
+  // Before htmx collects the form's values (the hidden token is read first by Django).
+  document.addEventListener("htmx:confirm", function () {
+    refreshTokens(document);
+  });
   document.addEventListener("htmx:configRequest", function (event) {
     var token = csrfFromCookie();
     if (token) {
@@ -30,11 +43,7 @@
   document.addEventListener(
     "submit",
     function (event) {
-      var token = csrfFromCookie();
-      var input = event.target.querySelector("input[name=csrfmiddlewaretoken]");
-      if (token && input) {
-        input.value = token;
-      }
+      refreshTokens(event.target);
     },
     true
   );
@@ -52,8 +61,12 @@
     form.addEventListener("input", function () {
       edits += 1;
     });
-    form.addEventListener("change", function () {
-      edits += 1;
+    form.addEventListener("change", function (event) {
+      // Text fields already counted on "input"; their "change" on blur is no new edit.
+      var type = event.target.type;
+      if (type === "radio" || type === "checkbox" || event.target.tagName === "SELECT") {
+        edits += 1;
+      }
     });
     // Once the form is being submitted, a late autosave must not race it.
     form.addEventListener("htmx:confirm", function (event) {
@@ -77,10 +90,21 @@
         form.requestSubmit(submitter === true ? undefined : submitter);
       }
     });
-    form.addEventListener("htmx:sendError", function () {
+    function showProblem(message) {
       if (status) {
-        status.textContent = status.dataset.offline;
+        status.textContent = message;
         status.classList.add("text-danger");
+      }
+    }
+    form.addEventListener("htmx:sendError", function () {
+      showProblem(status && status.dataset.offline);
+    });
+    form.addEventListener("htmx:responseError", function () {
+      showProblem(status && status.dataset.refused);
+    });
+    form.addEventListener("htmx:beforeSwap", function () {
+      if (status) {
+        status.classList.remove("text-danger");
       }
     });
     form.addEventListener("submit", function (event) {

@@ -480,9 +480,9 @@ def test_review_lists_every_problem_with_a_link_to_its_step(client, applicant):
 
     content = client.get(_edit(application, "review")).content.decode()
 
-    assert f'href="{_edit(application, "project")}#id_title"' in content
-    assert f'href="{_edit(application, "track")}#id_clinical_plan"' in content
-    assert f'href="{_edit(application, "documents")}#id_business_plan"' in content
+    assert f'href="{_edit(application, "project")}#div_id_title"' in content
+    assert f'href="{_edit(application, "track")}#div_id_clinical_plan"' in content
+    assert f'href="{_edit(application, "documents")}#required-documents"' in content
     assert "Required document missing: Business plan." in content
 
 
