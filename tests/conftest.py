@@ -5,6 +5,14 @@ from programs.enums import Organisation
 from tests.factories import ProgramManagerFactory, ReviewerFactory, UserFactory
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Benchmarks measure speed and run only under `make bench` (--benchmark-only); the
+    test suite does not collect them at all rather than reporting them as skipped."""
+    if "benchmarks" in collection_path.parts and not config.getoption("benchmark_only"):
+        return True
+    return None
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager_by_default():
     """Tasks run in the test process unless a test starts a real worker
