@@ -18,6 +18,7 @@ router.register("applications", applications_api.ApplicationViewSet, basename="a
 urlpatterns = [
     path("", include("programs.urls")),
     path("", include("applications.urls")),
+    path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -117,3 +117,25 @@ def cycle_ranking(cycle: Cycle, *, statuses=RANKED_STATUSES) -> list[RankingRow]
         )
         for score in scores
     ]
+
+
+def cycles_managed_by(user):
+    """Cycles of the programs the user manages (every cycle for superusers), newest first."""
+    if not user.is_authenticated:
+        return Cycle.objects.none()
+    queryset = Cycle.objects.select_related("program").order_by("-opens_at", "pk")
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        program__managers__user=user, program__managers__is_active=True
+    ).distinct()
+
+
+def get_cycle_for_manager(user, pk: int) -> Cycle:
+    """A cycle the user manages, or 404 (an ID guessed in a URL reveals nothing)."""
+    from django.http import Http404
+
+    try:
+        return cycles_managed_by(user).get(pk=pk)
+    except Cycle.DoesNotExist:
+        raise Http404 from None
