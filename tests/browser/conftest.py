@@ -8,6 +8,7 @@ except under CI, where they fail.
 import os
 
 import pytest
+from django.db import connections
 
 from tests.support.services import CHROMIUM_ARGS, require_chromium
 
@@ -33,7 +34,20 @@ def browser():
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
+        # What the test database was created with, for serialized rollback, as seen from
+        # outside Playwright's event loop (see below).
+        serialized = {
+            alias: connections[alias]._test_serialized_contents
+            for alias in connections
+            if hasattr(connections[alias], "_test_serialized_contents")
+        }
         with sync_playwright() as playwright:
+            # Django's connections are context-local: once Playwright's loop runs in this
+            # thread the ORM gets fresh connection objects, which lack the serialized
+            # contents when the database was set up by an earlier, non-browser test; serialized
+            # rollback would then restore nothing (the programs of the data migration).
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
