@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programs.enums import CyclePhase
+
 
 class AssignmentStatus(models.TextChoices):
     # Proposed by the automatic assignment (or added by hand to a proposal), not yet
@@ -40,3 +42,10 @@ class Recommendation(models.TextChoices):
     SUPPORT = "support", _("Support")
     NEUTRAL = "neutral", _("Neutral")
     DO_NOT_SUPPORT = "do_not_support", _("Do not support")
+
+
+# --- Selection ---------------------------------------------------------------------------
+
+# Phases in which managers record decisions (staged until the announcement) and may
+# announce them. Once announced, only the waitlist moves (applications.enums).
+DECISION_PHASES = frozenset({CyclePhase.REVIEW, CyclePhase.DECIDED})

@@ -5,17 +5,21 @@ fixed number of queries, whatever the number of applications and reviews.
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext, ngettext
 
 from applications.enums import DECIDED, ApplicationStatus
 from applications.models import Application
+from programs.enums import CyclePhase, Organisation
 from programs.models import Cycle
 
-from .enums import AssignmentStatus, ReviewStatus
-from .models import CriterionScore
+from .enums import DECISION_PHASES, AssignmentStatus, ReviewStatus
+from .models import CriterionScore, DecisionApproval, Review
 from .scoring import (
     ApplicationScore,
     CriterionSpec,
@@ -139,3 +143,243 @@ def get_cycle_for_manager(user, pk: int) -> Cycle:
         return cycles_managed_by(user).get(pk=pk)
     except Cycle.DoesNotExist:
         raise Http404 from None
+
+
+# =========================================================================================
+# Selection: ranking views, decisions, approvals, announcement, dashboard, feedback
+# =========================================================================================
+
+
+def application_field(application: Application) -> str:
+    """The field an application is judged in: the biotech field it chose (startup
+    support), else the field of its technology or challenge, else its company's field.
+    ``APPLICATION_FIELD`` is the same rule as a database expression."""
+    if application.biotech_field:
+        return application.biotech_field
+    for item in (application.technology, application.challenge):
+        if item is not None:
+            return item.field
+    return application.company.field
+
+
+APPLICATION_FIELD = Coalesce(
+    NullIf(F("biotech_field"), Value("")),
+    F("technology__field"),
+    F("challenge__field"),
+    F("company__field"),
+)
+
+
+def track_item_key(application: Application) -> str:
+    """``technology:<pk>`` or ``challenge:<pk>`` (the ranking's track item filter), or ""."""
+    if application.technology_id:
+        return f"technology:{application.technology_id}"
+    if application.challenge_id:
+        return f"challenge:{application.challenge_id}"
+    return ""
+
+
+def track_items_of(cycle: Cycle) -> list[tuple[str, str]]:
+    """(key, label) of the technologies and challenges the cycle offers (two queries)."""
+    return [(f"technology:{t.pk}", str(t)) for t in cycle.technologies.order_by("title")] + [
+        (f"challenge:{c.pk}", str(c)) for c in cycle.challenges.order_by("company", "title")
+    ]
+
+
+def _none_last(value, descending: bool):
+    """Sort key putting ``None`` last in either direction."""
+    if value is None:
+        return (1, 0)
+    return (0, -value if descending else value)
+
+
+# Sortable ranking columns: name → the value of a row. The rank is the formula's order
+# (``reviews.scoring``, step 5); the other columns are each score on its own.
+RANKING_SORTS: dict[str, Callable[[RankingRow], object]] = {
+    "rank": lambda row: row.score.rank,
+    "mean": lambda row: row.score.mean,
+    "mss": lambda row: row.score.mss_mean,
+    "ipark": lambda row: row.score.ipark_mean,
+    "combined": lambda row: row.score.combined,
+    "normalised": lambda row: row.score.normalised,
+    "spread": lambda row: row.score.spread,
+    "reviews": lambda row: row.score.completed_reviews,
+}
+# Scores read best-first (descending) by default; the rank ascending.
+RANKING_SORT_DEFAULT_DESCENDING = frozenset(RANKING_SORTS) - {"rank"}
+
+
+def ranking_view(
+    cycle: Cycle,
+    *,
+    field: str = "",
+    status: str = "",
+    item: str = "",
+    sort: str = "rank",
+    descending: bool | None = None,
+) -> list[RankingRow]:
+    """The cycle's ranking (``cycle_ranking``: a fixed number of queries), filtered by
+    field, status and track item, and sorted by ``sort`` (a ``RANKING_SORTS`` key).
+
+    Filtering keeps each row's rank in the whole cycle. Unknown sorts fall back to the
+    rank; rows without the sorted score come last; ties keep the ranking's order.
+    """
+    rows = cycle_ranking(cycle)
+    if field:
+        rows = [row for row in rows if application_field(row.application) == field]
+    if status:
+        rows = [row for row in rows if row.application.status == status]
+    if item:
+        rows = [row for row in rows if track_item_key(row.application) == item]
+    if sort not in RANKING_SORTS:
+        sort = "rank"
+    if descending is None:
+        descending = sort in RANKING_SORT_DEFAULT_DESCENDING
+    value = RANKING_SORTS[sort]
+    return sorted(rows, key=lambda row: (_none_last(value(row), descending), row.score.rank))
+
+
+def selected_count(cycle: Cycle) -> int:
+    return Application.objects.filter(cycle=cycle, status=ApplicationStatus.SELECTED).count()
+
+
+def status_counts(cycle: Cycle) -> dict[str, int]:
+    """Sent-in applications of the cycle per status (every status a key), in one query."""
+    counts = dict(
+        Application.objects.filter(cycle=cycle)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in ApplicationStatus.values}
+
+
+def standing_approvals(cycle: Cycle) -> dict[str, DecisionApproval]:
+    """The cycle's standing approval per organisation (organisations without one absent)."""
+    return {
+        approval.organisation: approval
+        for approval in DecisionApproval.objects.filter(
+            cycle=cycle, withdrawn_at__isnull=True
+        ).select_related("manager__user")
+    }
+
+
+def approval_history(cycle: Cycle) -> list[DecisionApproval]:
+    """Every approval of the cycle, standing and withdrawn, newest first."""
+    return list(
+        DecisionApproval.objects.filter(cycle=cycle)
+        .select_related("manager__user")
+        .order_by("-approved_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class AnnouncementReadiness:
+    """What stands between a cycle and the announcement of its results: the one place the
+    conditions are written, read by the pages and enforced by ``cycle_announce``."""
+
+    phase: str
+    undecided: tuple[str, ...]
+    """References of applications still under review."""
+    approvals: dict[str, DecisionApproval]
+    """Standing approval per organisation."""
+
+    @property
+    def announced(self) -> bool:
+        return self.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
+
+    @property
+    def missing_organisations(self) -> tuple[str, ...]:
+        return tuple(o for o in Organisation.values if o not in self.approvals)
+
+    @property
+    def problems(self) -> list[str]:
+        """Why the results cannot be announced now, in words (empty when they can)."""
+        if self.announced:
+            return [gettext("The results of this cycle have already been announced.")]
+        problems = []
+        if self.phase not in DECISION_PHASES:
+            problems.append(
+                gettext("Results are announced once the cycle is under review or decided.")
+            )
+        if self.undecided:
+            problems.append(
+                ngettext(
+                    "%(count)d application is still under review: %(references)s.",
+                    "%(count)d applications are still under review: %(references)s.",
+                    len(self.undecided),
+                )
+                % {"count": len(self.undecided), "references": _references(self.undecided)}
+            )
+        for organisation in self.missing_organisations:
+            problems.append(
+                gettext("A manager of %(organisation)s has not approved the decisions.")
+                % {"organisation": Organisation(organisation).label}
+            )
+        return problems
+
+    @property
+    def can_announce(self) -> bool:
+        return not self.problems
+
+
+def _references(references: Sequence[str], limit: int = 10) -> str:
+    shown = ", ".join(references[:limit])
+    if len(references) > limit:
+        shown += " " + gettext("and %(count)d more") % {"count": len(references) - limit}
+    return shown
+
+
+def undecided_references(cycle: Cycle) -> tuple[str, ...]:
+    return tuple(
+        Application.objects.filter(cycle=cycle, status=ApplicationStatus.UNDER_REVIEW)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+
+
+def announcement_readiness(cycle: Cycle) -> AnnouncementReadiness:
+    """Two queries: the applications still under review and the standing approvals."""
+    return AnnouncementReadiness(
+        phase=cycle.phase,
+        undecided=undecided_references(cycle),
+        approvals=standing_approvals(cycle),
+    )
+
+
+def comments_to_applicants(application_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The reviewers' comments meant for the applicant, per application, in one query.
+
+    Only submitted reviews of active assignments, only the comment to the applicant
+    (never the internal comment), never who wrote it; empty comments left out; in a
+    stable order that says nothing about the reviewer (the review's creation order).
+    """
+    comments: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Review.objects.filter(
+            assignment__application_id__in=list(application_ids),
+            assignment__status=AssignmentStatus.ACTIVE,
+            status=ReviewStatus.SUBMITTED,
+        )
+        .exclude(comment_to_applicant="")
+        .order_by("assignment__application_id", "pk")
+        .values_list("assignment__application_id", "comment_to_applicant")
+    )
+    for application_id, comment in rows:
+        if comment.strip():
+            comments[application_id].append(comment.strip())
+    return dict(comments)
+
+
+def feedback_for(user, application: Application) -> list[str]:
+    """The reviewers' comments a member of the company reads on its application page:
+    only once the cycle's results are announced and the application has an outcome."""
+    if not (
+        application.results_announced
+        and application.status in DECIDED
+        and user.is_authenticated
+        and application.company.memberships.filter(user=user).exists()
+    ):
+        return []
+    return comments_to_applicants([application.pk]).get(application.pk, [])
