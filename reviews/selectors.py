@@ -7,19 +7,21 @@ fixed number of queries, whatever the number of applications and reviews.
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from applications.enums import DECIDED, ApplicationStatus
 from applications.models import Application
-from programs.enums import CyclePhase, Organisation
+from programs.enums import CyclePhase, Field, Organisation
 from programs.models import Cycle
 
 from .enums import DECISION_PHASES, AssignmentStatus, ReviewStatus
-from .models import CriterionScore, DecisionApproval, Review
+from .models import CriterionScore, DecisionApproval, Review, Reviewer
 from .scoring import (
     ApplicationScore,
     CriterionSpec,
@@ -150,6 +152,15 @@ def get_cycle_for_manager(user, pk: int) -> Cycle:
 # =========================================================================================
 
 
+# The ranked statuses in the order pages list them.
+RANKED_STATUS_ORDER = [
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.REJECTED,
+]
+
+
 def application_field(application: Application) -> str:
     """The field an application is judged in: the biotech field it chose (startup
     support), else the field of its technology or challenge, else its company's field.
@@ -177,6 +188,12 @@ def track_item_key(application: Application) -> str:
     if application.challenge_id:
         return f"challenge:{application.challenge_id}"
     return ""
+
+
+def track_item_label(application: Application) -> str:
+    """The technology or challenge the application answers, or ""."""
+    item = application.technology or application.challenge
+    return str(item) if item is not None else ""
 
 
 def track_items_of(cycle: Cycle) -> list[tuple[str, str]]:
@@ -383,3 +400,153 @@ def feedback_for(user, application: Application) -> list[str]:
     ):
         return []
     return comments_to_applicants([application.pk]).get(application.pk, [])
+
+
+def ranked_ids(cycle: Cycle) -> list[int]:
+    """Ids of the applications that take part in the ranking (decisions apply to them)."""
+    return list(
+        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def decision_lists(cycle: Cycle) -> dict[str, list[Application]]:
+    """The applications of each outcome (and those still under review), in reference
+    order, in one query."""
+    lists: dict[str, list[Application]] = {status: [] for status in RANKED_STATUS_ORDER}
+    for application in (
+        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        .select_related("company")
+        .order_by("reference")
+    ):
+        lists[application.status].append(application)
+    return lists
+
+
+@dataclass(frozen=True)
+class ReviewerProgress:
+    name: str
+    organisation: str
+    assigned: int
+    submitted: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    moment: datetime
+    days: int
+    """Whole days from today to the deadline's day, in Korea/Japan time (negative: past)."""
+
+    @property
+    def days_ago(self) -> int:
+        return -self.days
+
+
+@dataclass(frozen=True)
+class CycleDashboard:
+    status_counts: dict[str, int]
+    drafts: int
+    by_field: list[tuple[str, int, int]]
+    """(field label, applications, percent of the largest field) for the chart."""
+    reviewers: list[ReviewerProgress]
+    organisations: list[ReviewerProgress]
+    deadlines: list[Deadline]
+
+    @property
+    def sent_in(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def reviews_assigned(self) -> int:
+        return sum(o.assigned for o in self.organisations)
+
+    @property
+    def reviews_submitted(self) -> int:
+        return sum(o.submitted for o in self.organisations)
+
+
+def cycle_dashboard(cycle: Cycle, *, today: date | None = None) -> CycleDashboard:
+    """The cycle's numbers for its managers, in five queries whatever its size.
+
+    Applications are counted per status once sent in (drafts apart) and per field (the
+    ``APPLICATION_FIELD`` rule); review progress counts the active assignments of
+    applications in the ranking and their submitted reviews, per reviewer and per
+    organisation.
+    """
+    today = today or timezone.localdate()
+    counts = status_counts(cycle)
+    drafts = Application.objects.filter(cycle=cycle, status=ApplicationStatus.DRAFT).count()
+    labels = dict(Field.choices)
+    fields = list(
+        Application.objects.filter(cycle=cycle)
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        .annotate(judged_field=APPLICATION_FIELD)
+        .values("judged_field")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "judged_field")
+        .values_list("judged_field", "n")
+    )
+    largest = max((n for _field, n in fields), default=0)
+    by_field = [
+        (labels.get(value, value), n, round(100 * n / largest) if largest else 0)
+        for value, n in fields
+    ]
+    submitted = Q(
+        assignments__review__status=ReviewStatus.SUBMITTED,
+    )
+    in_cycle = Q(
+        assignments__application__cycle=cycle,
+        assignments__status=AssignmentStatus.ACTIVE,
+        assignments__application__status__in=RANKED_STATUSES,
+    )
+    reviewers = [
+        ReviewerProgress(
+            name=str(reviewer.user),
+            organisation=reviewer.organisation,
+            assigned=reviewer.assigned,
+            submitted=reviewer.done,
+        )
+        for reviewer in Reviewer.objects.filter(in_cycle)
+        .annotate(
+            assigned=Count("assignments", filter=in_cycle, distinct=True),
+            done=Count("assignments", filter=in_cycle & submitted, distinct=True),
+        )
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    ]
+    reviewers.sort(key=lambda r: Organisation.values.index(r.organisation))
+    organisations = [
+        ReviewerProgress(
+            name=label,
+            organisation=value,
+            assigned=sum(r.assigned for r in reviewers if r.organisation == value),
+            submitted=sum(r.submitted for r in reviewers if r.organisation == value),
+        )
+        for value, label in Organisation.choices
+    ]
+    deadlines = [
+        Deadline(
+            label=label,
+            moment=moment,
+            days=(timezone.localtime(moment).date() - today).days,
+        )
+        for label, moment in (
+            (gettext("Applications close"), cycle.closes_at),
+            (gettext("Reviews due"), cycle.review_due_at),
+            (gettext("Results announced"), cycle.announce_at),
+        )
+    ]
+    return CycleDashboard(
+        status_counts=counts,
+        drafts=drafts,
+        by_field=by_field,
+        reviewers=reviewers,
+        organisations=organisations,
+        deadlines=deadlines,
+    )

@@ -28,13 +28,14 @@ from applications.enums import (
 from applications.models import Application
 from applications.rules import manages_program
 from applications.services import application_decide, application_transition
-from programs.enums import CyclePhase
+from programs.enums import CyclePhase, Organisation
 from programs.models import Cycle, ProgramManager
 from programs.services import TransitionError, cycle_transition
 
 from . import selectors
 from .enums import DECISION_PHASES
 from .models import DecisionApproval
+from .rules import approves_for_an_organisation
 
 # =========================================================================================
 # Reviewing: pledges, conflicts, screening, assignment, reviews
@@ -207,8 +208,9 @@ def _check_quota(cycle: Cycle, *, adding: int) -> None:
 
 
 def _approvals_withdraw(cycle: Cycle, *, reason: str, now: datetime) -> list[DecisionApproval]:
-    standing = list(
-        DecisionApproval.objects.select_for_update().filter(cycle=cycle, withdrawn_at__isnull=True)
+    standing = sorted(
+        DecisionApproval.objects.select_for_update().filter(cycle=cycle, withdrawn_at__isnull=True),
+        key=lambda approval: Organisation.values.index(approval.organisation),
     )
     max_length = DecisionApproval._meta.get_field("withdrawn_reason").max_length
     for approval in standing:
@@ -219,18 +221,13 @@ def _approvals_withdraw(cycle: Cycle, *, reason: str, now: datetime) -> list[Dec
 
 
 def _approving_manager(actor, cycle: Cycle) -> ProgramManager:
-    """The actor's active program-manager profile if they manage the cycle's program: the
-    organisation they approve for is theirs, never chosen."""
-    manager = getattr(actor, "program_manager", None) if actor is not None else None
-    if (
-        manager is None
-        or not manager.is_active
-        or not manager.programs.filter(pk=cycle.program_id).exists()
-    ):
+    """The actor's program-manager profile: the organisation they approve for is theirs,
+    never chosen (``reviews.approve_decisions``)."""
+    if actor is None or not approves_for_an_organisation(actor, cycle):
         raise PermissionDenied(
             _("Only a program manager of MSS or iPark for this program can approve decisions.")
         )
-    return manager
+    return actor.program_manager
 
 
 def decisions_approve(*, cycle: Cycle, actor, now: datetime | None = None) -> DecisionApproval:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -14,4 +14,25 @@ urlpatterns = [
 urlpatterns += []
 
 # Selection (ranking, decisions, approvals, announcement, dashboard, exports)
-urlpatterns += []
+urlpatterns += [
+    path("manage/cycles/<int:cycle_pk>/ranking/", views.ranking, name="ranking"),
+    path("manage/cycles/<int:cycle_pk>/decisions/", views.decisions, name="decisions"),
+    path(
+        "manage/cycles/<int:cycle_pk>/decisions/approve/",
+        views.decisions_approve,
+        name="decisions_approve",
+    ),
+    path(
+        "manage/cycles/<int:cycle_pk>/decisions/withdraw-approval/",
+        views.decisions_approval_withdraw,
+        name="decisions_approval_withdraw",
+    ),
+    path("manage/cycles/<int:cycle_pk>/announce/", views.announce, name="announce"),
+    path("manage/cycles/<int:cycle_pk>/dashboard/", views.dashboard, name="dashboard"),
+    re_path(
+        r"^manage/cycles/(?P<cycle_pk>[0-9]+)/export/(?P<kind>ranking|applications)"
+        r"\.(?P<fmt>csv|xlsx)$",
+        views.export,
+        name="export",
+    ),
+]

@@ -62,9 +62,7 @@ def test_announced_decision_changes_only_along_after_announcement(source, target
         assert application.status_changes.count() == history + 1
     else:
         with pytest.raises(TransitionError, match="this decision is final"):
-            services.application_transition(
-                application=application, to=target, actor=manager.user
-            )
+            services.application_transition(application=application, to=target, actor=manager.user)
         application.refresh_from_db()
         assert application.status == source
         assert application.status_changes.count() == history
