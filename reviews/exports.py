@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Avg
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -228,6 +229,7 @@ def applications_table(cycle: Cycle) -> Table:
 
 
 def _csv_text(value: Value) -> str:
+    value = _plain(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -248,7 +250,7 @@ def csv_lines(table: Table) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # A byte-order mark, so that Excel reads the UTF-8 (Korean, Japanese) correctly.
     yield "\ufeff"
-    yield writer.writerow([csv_safe(header) for header in table.headers])
+    yield writer.writerow([_csv_text(header) for header in table.headers])
     for row in table.rows:
         yield writer.writerow([_csv_text(value) for value in row])
 
@@ -259,7 +261,13 @@ def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def _plain(value):
+    """Lazy translations (choice labels) as the text they stand for."""
+    return str(value) if isinstance(value, Promise) else value
+
+
 def _xlsx_cell(sheet, value: Value, font: Font | None = None) -> WriteOnlyCell:
+    value = _plain(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
