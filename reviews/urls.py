@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import api, views
 
 app_name = "reviews"
 
@@ -34,5 +34,25 @@ urlpatterns += [
         r"\.(?P<fmt>csv|xlsx)$",
         views.export,
         name="export",
+    ),
+    path(
+        "api/v1/manage/cycles/<int:cycle_pk>/ranking/",
+        api.RankingView.as_view(),
+        name="api_ranking",
+    ),
+    path(
+        "api/v1/manage/cycles/<int:cycle_pk>/decisions/",
+        api.DecisionsView.as_view(),
+        name="api_decisions",
+    ),
+    path(
+        "api/v1/manage/cycles/<int:cycle_pk>/approval/",
+        api.ApprovalView.as_view(),
+        name="api_approval",
+    ),
+    path(
+        "api/v1/manage/cycles/<int:cycle_pk>/announce/",
+        api.AnnounceView.as_view(),
+        name="api_announce",
     ),
 ]
