@@ -45,3 +45,10 @@ def selection_summary(cycle) -> dict:
         "counts": [(status, counts[status]) for status in selectors.RANKED_STATUS_ORDER],
         "readiness": selectors.announcement_readiness(cycle),
     }
+
+
+@register.simple_tag(takes_context=True)
+def reviewer_comments(context, application) -> list[str]:
+    """The reviewers' comments to the applicant that the current user may read on the
+    application page (``selectors.feedback_for``: members, once announced, no names)."""
+    return selectors.feedback_for(context["request"].user, application)
