@@ -132,6 +132,9 @@ def ranking(request, cycle_pk: int):
             "filters": filters,
             "filtered": any(filters.value(name) for name in ("field", "status", "item")),
             "sort": sort or "rank",
+            "descending": descending
+            if descending is not None
+            else (sort in selectors.RANKING_SORT_DEFAULT_DESCENDING),
             "sort_links": _sort_links(request.GET, sort, descending),
             "query": query.urlencode(),
             "decision_form": decision_form or DecisionForm(application_ids=[]),
