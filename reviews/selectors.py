@@ -59,9 +59,12 @@ def cycle_ranking(cycle: Cycle, *, statuses=RANKED_STATUSES) -> list[RankingRow]
     applications = {
         application.pk: application
         for application in Application.objects.filter(cycle=cycle, status__in=statuses)
-        .select_related("company", "cycle__program", "technology", "challenge")
+        .select_related("company", "technology", "challenge")
         .order_by("pk")
     }
+    for application in applications.values():
+        # Every row shares the one cycle: no need to build thousands of copies of it.
+        application.cycle = cycle
     assigned = dict(
         Application.objects.filter(pk__in=applications)
         .annotate(
