@@ -5,7 +5,6 @@ nothing. Also puts the demo managers in the "Program managers" group (admin acce
 
 import random
 from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -16,9 +15,9 @@ from applications.demo import COMPANIES, TRACK_ANSWERS, _company, _pdf
 from applications.enums import LIVE, ApplicationStatus, ConsentKind, MembershipRole
 from applications.models import Application, Company
 from common.demo import DemoLogin, upsert
-from programs.demo import REQUIRED_DOCUMENTS, RUBRICS
+from programs.demo import REQUIRED_DOCUMENTS, seed_rubric
 from programs.enums import CyclePhase, Field, Organisation, Track
-from programs.models import Criterion, Cycle, Program, ProgramManager
+from programs.models import Cycle, Program, ProgramManager
 from programs.services import cycle_transition
 
 from .enums import AssignmentStatus, Recommendation, ReviewStatus
@@ -137,21 +136,7 @@ def _pilot_cycle() -> Cycle:
         required_document_kinds=[str(kind) for kind in REQUIRED_DOCUMENTS[Track.STARTUP_SUPPORT]],
         **timeline,
     )
-    for order, ((en, ko, ja), description, weight) in enumerate(
-        RUBRICS[Track.STARTUP_SUPPORT], start=1
-    ):
-        Criterion.objects.create(
-            cycle=cycle,
-            order=order,
-            name=en,
-            name_en=en,
-            name_ko=ko,
-            name_ja=ja,
-            description=description,
-            description_en=description,
-            weight=Decimal(weight),
-            max_score=10,
-        )
+    seed_rubric(cycle)
     return cycle
 
 
