@@ -236,6 +236,9 @@ LANGUAGES = [
     ("ja", _("Japanese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen in the switcher, or set from the user's setting at login, lasts
+# beyond the browser session (Django's default cookie dies with it).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 USE_I18N = True
 USE_TZ = True
 # Stored in UTC; shown in Korea/Japan time (both UTC+9, no daylight saving).

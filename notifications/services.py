@@ -226,7 +226,9 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     now = now or timezone.now()
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            # Lock the notification only, not the joined user row: a user saving their
+            # settings must not wait for an SMTP server.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id)
             .first()

@@ -52,12 +52,14 @@ def queue_deliveries(notification_ids: list[int]) -> int:
             # No publish retries: the sweep is the retry, and a web request must not
             # wait on a dead broker. Results are ignored, so no result-backend round trip.
             deliver_notification.apply_async((notification_id,), retry=False)
-        except OperationalError:
-            logger.exception(
+        except OperationalError as exc:
+            # One line, no traceback: during an outage this is logged on every action.
+            logger.error(
                 "Could not queue %s notification(s) (first: %s): the broker is "
-                "unreachable. They stay pending; the sweep will queue them again.",
+                "unreachable (%s). They stay pending; the sweep will queue them again.",
                 len(notification_ids) - queued,
                 notification_id,
+                exc,
             )
             break
         except Exception:

@@ -76,7 +76,8 @@ def test_subject_is_one_line():
     assert "\n" not in notification.subject
 
 
-def test_essential_and_optional_emails_say_so_in_the_footer():
+def test_essential_and_optional_emails_say_so_in_the_footer(settings):
+    settings.SITE_URL = "https://portal.example.org"
     user = UserFactory()
 
     (welcome,) = notify(kind=NotificationKind.WELCOME, target=user, recipients=[user])
@@ -87,7 +88,7 @@ def test_essential_and_optional_emails_say_so_in_the_footer():
         context={"requested_at": timezone.now()},
     )
 
-    assert "Choose which e-mails you receive: http://127.0.0.1:8000/accounts/settings/" in (
+    assert "Choose which e-mails you receive: https://portal.example.org/accounts/settings/" in (
         welcome.body
     )
     assert "always sent by e-mail" in test.body
