@@ -215,9 +215,6 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MOU Portal] "
-# An SMTP server that stops answering must not hold a worker (and a locked notification
-# row) forever; a timeout is a transient failure, retried with backoff.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Sign-up asks for the display name and language too; allauth's e-mails go out in the
 # recipient's language and the UI follows the user's language at login.

@@ -11,7 +11,15 @@ from .models import Notification
 class NotificationAdmin(admin.ModelAdmin):
     """The outbox, read-only: rows are written by ``notify`` and the delivery task."""
 
-    list_display = ["subject", "recipient", "kind", "state", "created_at", "sent_at", "read_at"]
+    list_display = [
+        "subject",
+        "recipient",
+        "kind_name",
+        "state",
+        "created_at",
+        "sent_at",
+        "read_at",
+    ]
     list_filter = ["state", "kind", "language"]
     search_fields = ["subject", "recipient__email", "idempotency_key"]
     date_hierarchy = "created_at"
@@ -23,6 +31,10 @@ class NotificationAdmin(admin.ModelAdmin):
         "created_at", "read_at", "state", "sent_at", "attempts", "next_attempt_at",
         "last_error",
     ]  # fmt: skip
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, obj):
+        return obj.kind_label
 
     def has_add_permission(self, request):
         return False

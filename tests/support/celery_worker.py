@@ -100,8 +100,8 @@ def running_worker(*, redis_url: str, extra_env: dict | None = None, log_path: P
 
 def reset_broker_connections() -> None:
     """Forget the pooled broker connections, so the next publish uses ``broker_url`` as
-    it is now (Celery caches its connection pools on first use; a fork resets them the
-    same way after a fork)."""
+    it is now (Celery caches its connection pools on first use and resets them this way
+    after a fork)."""
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
