@@ -139,18 +139,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: cache and Celery broker ----------------------------------------------------
+# --- Cache and the Celery broker (Redis) ----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+# The cache lives in the database, not in Redis: what uses it (allauth's login throttling,
+# which fails closed when its cache is unreachable) must keep working through a Redis
+# outage, and every web container shares it. Redis is the Celery broker only.
+# The table is created by a migration (common/migrations), so `migrate` is enough.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+}
 
 # Without a broker (embedded mode) tasks run in the web process as they are queued.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

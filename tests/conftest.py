@@ -48,6 +48,13 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Password hashing is deliberately slow; tests log in hundreds of times. What is
+    tested is the login flow, not the hash (production keeps Django's default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _cache_of_its_own(settings):
     """Each test gets its own cache key prefix, so allauth's rate limits (login
     throttling) and cached values never leak between tests, nor between test runs that
