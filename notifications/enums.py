@@ -17,11 +17,14 @@ class NotificationKind(models.TextChoices):
 
     WELCOME = "welcome", _("Welcome")
     TEST_MESSAGE = "test_message", _("Test message")
+    RESULTS_ANNOUNCED = "results_announced", _("Result of an application")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
 # operator's delivery check (whose whole point is to reach the inbox).
-ESSENTIAL_KINDS: frozenset[str] = frozenset({NotificationKind.TEST_MESSAGE})
+ESSENTIAL_KINDS: frozenset[str] = frozenset(
+    {NotificationKind.TEST_MESSAGE, NotificationKind.RESULTS_ANNOUNCED}
+)
 
 
 class DeliveryState(models.TextChoices):

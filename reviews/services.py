@@ -25,9 +25,11 @@ from applications.enums import (
     Actor,
     ApplicationStatus,
 )
-from applications.models import Application
+from applications.models import Application, Membership
 from applications.rules import manages_program
 from applications.services import application_decide, application_transition
+from notifications.enums import NotificationKind
+from notifications.services import notify
 from programs.enums import CyclePhase, Organisation
 from programs.models import Cycle, ProgramManager
 from programs.services import TransitionError, cycle_transition
@@ -152,7 +154,7 @@ def decisions_set(
                 now=now,
             )
         if to_change and announced:
-            results_notify(applications=to_change, actor=actor)
+            results_notify(applications=to_change, actor=actor, promotion=True)
     return DecisionOutcome(
         changed=to_change,
         unchanged=[row for row in rows if row not in to_change],
@@ -335,9 +337,46 @@ def cycle_announce(*, cycle: Cycle, actor, now: datetime | None = None) -> Cycle
     return locked
 
 
-def results_notify(*, applications: list[Application], actor) -> int:
-    """Tell each application's company its result (once per application and outcome).
+def results_notify(*, applications: list[Application], actor, promotion: bool = False) -> int:
+    """Tell each application's company its result: one ``results_announced`` notification
+    per member, in the member's language, with the reviewers' comments to the applicant
+    (``selectors.comments_to_applicants``: no internal comment, no reviewer's name).
 
-    Called inside the announcing (or promoting) transaction; returns how many
-    notifications were recorded. Needs the notifications app (not yet merged here)."""
-    return 0
+    Called inside the announcing (or promoting) transaction: the notifications are
+    recorded with it and e-mailed after commit. Idempotent per application and outcome
+    (event key ``result:<status>``), so repeating it sends nothing twice. Returns how many
+    notifications were recorded.
+    """
+    if not applications:
+        return 0
+    comments = selectors.comments_to_applicants([a.pk for a in applications])
+    members: dict[int, list] = {}
+    for membership in Membership.objects.filter(
+        company_id__in={a.company_id for a in applications}, user__is_active=True
+    ).select_related("user"):
+        members.setdefault(membership.company_id, []).append(membership.user)
+    created = 0
+    for application in applications:
+        if application.status not in DECIDED:
+            continue  # nothing to tell: no outcome
+        status = ApplicationStatus(application.status)
+        created += len(
+            notify(
+                kind=NotificationKind.RESULTS_ANNOUNCED,
+                target=application,
+                recipients=members.get(application.company_id, []),
+                actor=actor,
+                event_key=f"result:{status.value}",
+                context={
+                    "status": status.value,
+                    "status_label": status.label,
+                    "selected": status == ApplicationStatus.SELECTED,
+                    "waitlisted": status == ApplicationStatus.WAITLISTED,
+                    "promotion": promotion,
+                    "program": application.cycle.program,
+                    "cycle": application.cycle,
+                    "comments": comments.get(application.pk, []),
+                },
+            )
+        )
+    return created
