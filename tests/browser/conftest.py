@@ -6,6 +6,7 @@ except under CI, where they fail.
 """
 
 import os
+from importlib import import_module
 
 import pytest
 
@@ -16,10 +17,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # The live server needs committed data, so each test flushes the tables after
-            # itself; serialized rollback restores what the migrations created (the three
-            # programs) before the next one.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +39,18 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _three_programs(transactional_db):
+    """The live server needs committed data, so each browser test flushes the tables after
+    itself, the data migration's three programs included: put them back first. (Django's
+    serialized rollback does not help here: its copy hangs on the database connection of
+    the context that created the test database, not the one Playwright's loop runs in.)"""
+    from django.apps import apps
+
+    create_programs = import_module("programs.migrations.0002_the_three_programs").create_programs
+    create_programs(apps, None)
 
 
 @pytest.fixture
