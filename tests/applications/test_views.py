@@ -454,6 +454,24 @@ def test_download_is_an_attachment_with_nosniff_and_the_original_name(client, ap
     assert "no-store" in response["Cache-Control"]
 
 
+def test_replace_link_preselects_the_kind(client, applicant):
+    application = draft_application(user=applicant)
+    services.document_upload(
+        application=application, actor=applicant, kind="pitch_deck", file=pdf_upload()
+    )
+    services.document_upload(
+        application=application, actor=applicant, kind="other", file=pdf_upload()
+    )
+    client.force_login(applicant)
+
+    listing = client.get(_edit(application, "documents")).content.decode()
+    form = client.get(_edit(application, "documents") + "?kind=pitch_deck").content.decode()
+
+    assert listing.count(">Replace</a>") == 1
+    assert 'href="?kind=pitch_deck#upload"' in listing
+    assert '<option value="pitch_deck" selected>' in form
+
+
 def test_document_delete_from_the_documents_step(client, applicant):
     application = draft_application(user=applicant)
     document = services.document_upload(
