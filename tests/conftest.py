@@ -1,8 +1,35 @@
+import copy
+import uuid
+
 import pytest
 
 from mou_portal.celery import app as celery_app
 from programs.enums import Organisation
 from tests.factories import ProgramManagerFactory, ReviewerFactory, UserFactory
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Benchmarks measure speed and run only under `make bench` (--benchmark-only); the
+    test suite does not collect them at all rather than reporting them as skipped."""
+    if "benchmarks" in collection_path.parts and not config.getoption("benchmark_only"):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(items):
+    """A transactional test (live server, real worker) ends by emptying the database,
+    which also removes what data migrations wrote (the three programs). Serialized
+    rollback puts that back before each such test, so no test depends on running before
+    another one."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (marker and marker.kwargs.get("transaction")) or fixtures & {
+            "transactional_db",
+            "live_server",
+        }:
+            options = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**options, serialized_rollback=True), False)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -24,6 +51,16 @@ def _english_by_default(settings):
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs ~0.3 s per test user; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings):
+    """Each test gets its own cache key prefix, so allauth's rate limits (login
+    throttling) and cached values never leak between tests, nor between test runs that
+    share one Redis."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
 
 
 # --- Personas ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ except under CI, where they fail.
 """
 
 import os
-from importlib import import_module
 
 import pytest
 
@@ -29,8 +28,14 @@ def browser():
     # safe, so Django's async guard is lifted while the browser lives.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = _serialized_contents()
     try:
         with sync_playwright() as playwright:
+            # With Playwright's event loop running in this thread, Django's connection
+            # handler hands out new connection objects, which lack the database contents
+            # serialized at set-up; without them a transactional test could not restore
+            # the data migrations' rows that an earlier one flushed.
+            _restore_serialized_contents(serialized)
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
@@ -41,16 +46,21 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(autouse=True)
-def _three_programs(transactional_db):
-    """The live server needs committed data, so each browser test flushes the tables after
-    itself, the data migration's three programs included: put them back first. (Django's
-    serialized rollback does not help here: its copy hangs on the database connection of
-    the context that created the test database, not the one Playwright's loop runs in.)"""
-    from django.apps import apps
+def _serialized_contents() -> dict[str, str]:
+    from django.db import connections
 
-    create_programs = import_module("programs.migrations.0002_the_three_programs").create_programs
-    create_programs(apps, None)
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def _restore_serialized_contents(serialized: dict[str, str]) -> None:
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture
