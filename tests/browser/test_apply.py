@@ -33,14 +33,6 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    """A cache of this test's own: allauth's rate limits (one verification e-mail per
-    address every three minutes, sign-ups per IP) must not carry over from earlier runs
-    or other suites sharing the Redis server."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
 def _wait_for_mail(to: str, timeout: float = 10.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -55,6 +47,7 @@ def sign_up_and_verify(page, live_server, email: str) -> None:
     """allauth's sign-up and e-mail verification, through stable field names only."""
     page.goto(live_server.url + reverse("account_signup"))
     page.fill("input[name=email]", email)
+    page.fill("input[name=display_name]", "Kim Min-ji")
     page.fill("input[name=password1]", "a-Long-passphrase-2027")
     page.fill("input[name=password2]", "a-Long-passphrase-2027")
     page.press("input[name=password2]", "Enter")
@@ -195,10 +188,16 @@ def test_new_user_goes_from_home_page_to_a_submitted_application(page, live_serv
     assert application.documents.count() == 2
     assert application.consents.count() == 2
 
+    # The receipt, in the inbox (and by e-mail: receipts are always e-mailed).
+    reference = f"{PREFIX[track]}-2027R1-0001"
+    page.locator("#inbox-link").click()
+    expect(page.locator("main")).to_contain_text(f"Application received: {reference}")
+    assert any(reference in message.subject for message in mail.outbox if email in message.to)
+
     page.get_by_role("link", name="My applications").first.click()
     row = page.locator(f".application-row[data-application='{application.pk}']")
     expect(row).to_contain_text("Submitted")
-    expect(row).to_contain_text(f"{PREFIX[track]}-2027R1-0001")
+    expect(row).to_contain_text(reference)
 
 
 def test_submit_after_the_deadline_is_refused_and_the_draft_kept(page, live_server):
