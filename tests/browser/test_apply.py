@@ -84,6 +84,8 @@ def register_company(page, *, name: str, business_number: str) -> None:
 
 
 def wait_saved(page) -> None:
+    """Every edit made so far is saved (not just an earlier one)."""
+    expect(page.locator("#step-form")).to_have_attribute("data-state", "saved")
     expect(page.locator("#autosave-status .autosave-saved")).to_be_visible()
 
 
