@@ -21,6 +21,18 @@ from tests.support.services import require_postgresql
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """Celery's eager mode sets a process-wide "joining would block" flag around each task
+    and restores what it saw; eager tasks (the receipts) in several threads at once can
+    leave it set, which breaks later tests that wait for a real worker. Put it back."""
+    from celery._state import _set_task_join_will_block, task_join_will_block
+
+    before = task_join_will_block()
+    yield
+    _set_task_join_will_block(before)
+
+
 def _run_together(*calls):
     """Run the calls in threads released at the same instant; return results or errors."""
     barrier = threading.Barrier(len(calls))
