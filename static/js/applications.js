@@ -62,7 +62,9 @@
     function showState() {
       form.dataset.state = inFlight > 0 ? "saving" : edits !== savedEdits ? "unsaved" : "saved";
     }
-    showState();
+    // After htmx has set the form up (its own DOMContentLoaded handler was registered
+    // first): from then on, every edit is autosaved. Tests wait for this attribute.
+    document.addEventListener("DOMContentLoaded", showState);
     form.addEventListener("input", function () {
       edits += 1;
       showState();

@@ -83,6 +83,12 @@ def register_company(page, *, name: str, business_number: str) -> None:
     page.get_by_role("button", name="Register the company").click()
 
 
+def step_ready(page) -> None:
+    """The step's form is set up for autosave (a person would not type faster than this,
+    a test would)."""
+    expect(page.locator("#step-form[data-state]")).to_have_count(1)
+
+
 def wait_saved(page) -> None:
     """Every edit made so far is saved (not just an earlier one)."""
     expect(page.locator("#step-form")).to_have_attribute("data-state", "saved")
@@ -144,6 +150,7 @@ def test_new_user_goes_from_home_page_to_a_submitted_application(page, live_serv
     page.get_by_role("link", name="Continue").click()
 
     # 2. Project.
+    step_ready(page)
     page.fill("input[name=title]", "Off-the-shelf CAR-NK for solid tumours")
     page.fill("textarea[name=summary]", "NK cells engineered to home to solid tumours.")
     page.fill("textarea[name=team]", "Dr. Kim (CSO) and 12 scientists.")
@@ -153,6 +160,7 @@ def test_new_user_goes_from_home_page_to_a_submitted_application(page, live_serv
 
     # 3. The track's own section; autosave, then a reload finds the draft intact.
     expect(page.locator(".step-progress .nav-link.active")).to_have_attribute("data-step", "track")
+    step_ready(page)
     field, text = fill_track_section(page, track)
     wait_saved(page)
     page.reload()
@@ -233,6 +241,7 @@ def test_expired_session_loses_nothing(page, live_server):
     application = draft_application(user=user)
     url = reverse("applications:edit", kwargs={"pk": application.pk, "step": "project"})
     log_in(page, live_server, user, next_url=url)
+    step_ready(page)
     page.fill("input[name=title]", "Saved before the session expired")
     wait_saved(page)
 
@@ -251,6 +260,7 @@ def test_expired_session_loses_nothing(page, live_server):
 
     expect(page).to_have_url(re.compile(re.escape(url) + "$"))
     expect(page.locator("#restored-notice")).to_be_visible()
+    step_ready(page)
     expect(page.locator("textarea[name=summary]")).to_have_value("Two hours of careful writing")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("Saved.")
@@ -264,6 +274,7 @@ def test_login_in_another_tab_then_save_again_works(page, live_server):
     application = draft_application(user=user)
     url = reverse("applications:edit", kwargs={"pk": application.pk, "step": "project"})
     log_in(page, live_server, user, next_url=url)
+    step_ready(page)
     page.context.clear_cookies(name="sessionid")
     page.fill("textarea[name=team]", "Typed while logged out")
     expect(page.locator("#autosave-status .autosave-expired")).to_be_visible()
@@ -294,6 +305,7 @@ def test_two_members_editing_at_once_are_told_and_nothing_is_silently_overwritte
         tab = context.new_page()
         tab.on("dialog", lambda dialog: dialog.accept())
         log_in(tab, live_server, user, next_url=url)
+        step_ready(tab)
         pages.append(tab)
     kim, lee = pages
 
@@ -322,6 +334,7 @@ def test_typing_then_continuing_at_once_is_not_a_conflict(page, live_server):
     application = draft_application(user=user, track=Track.OPEN_INNOVATION)
     url = reverse("applications:edit", kwargs={"pk": application.pk, "step": "project"})
     log_in(page, live_server, user, next_url=url)
+    step_ready(page)
     page.on("dialog", lambda dialog: dialog.accept())
 
     for round_ in range(3):
@@ -335,6 +348,7 @@ def test_typing_then_continuing_at_once_is_not_a_conflict(page, live_server):
         expect(page.locator(".step-progress .nav-link.active")).to_have_attribute(
             "data-step", "project"
         )
+        step_ready(page)
 
     application.refresh_from_db()
     assert application.title == "Quick title 2"
