@@ -251,6 +251,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents are private: never served by a static handler, only through views
 # that check permission.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Largest application document accepted (bytes); the refusal message states it.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Outside production, WhiteNoise serves straight from the apps' static folders (no
 # collectstatic needed); production serves the collected, hashed and compressed files.
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import views as accounts_views
+from applications import api as applications_api
 from common.views import healthz
 from notifications import api as notifications_api
 from programs import api as programs_api
@@ -15,9 +16,11 @@ router.register("cycles", programs_api.CycleViewSet, basename="cycle")
 router.register("technologies", programs_api.TechnologyViewSet, basename="technology")
 router.register("challenges", programs_api.ChallengeViewSet, basename="challenge")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
+router.register("applications", applications_api.ApplicationViewSet, basename="application")
 
 urlpatterns = [
     path("", include("programs.urls")),
+    path("", include("applications.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("inbox/", include("notifications.urls")),

@@ -17,11 +17,23 @@ class NotificationKind(models.TextChoices):
 
     WELCOME = "welcome", _("Welcome")
     TEST_MESSAGE = "test_message", _("Test message")
+    APPLICATION_SUBMITTED = "application_submitted", _("Application received")
+    APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
+    APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
+    DRAFT_REMINDER = "draft_reminder", _("Draft not submitted before the deadline")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
 # operator's delivery check (whose whole point is to reach the inbox).
-ESSENTIAL_KINDS: frozenset[str] = frozenset({NotificationKind.TEST_MESSAGE})
+# A withdrawal is irreversible and done by one member for the whole company: every member
+# must learn of it.
+ESSENTIAL_KINDS: frozenset[str] = frozenset(
+    {
+        NotificationKind.TEST_MESSAGE,
+        NotificationKind.APPLICATION_SUBMITTED,
+        NotificationKind.APPLICATION_WITHDRAWN,
+    }
+)
 
 
 class DeliveryState(models.TextChoices):

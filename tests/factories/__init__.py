@@ -1,6 +1,16 @@
 """factory_boy factories without surprises: every default is plain and valid."""
 
 from .accounts import UserFactory
+from .applications import (
+    CompanyFactory,
+    MembershipFactory,
+    complete_application,
+    cycle_for,
+    draft_application,
+    pdf_bytes,
+    pdf_upload,
+    submitted_application,
+)
 from .programs import (
     ChallengeFactory,
     CriterionFactory,
@@ -14,12 +24,20 @@ from .reviews import ReviewerFactory
 
 __all__ = [
     "ChallengeFactory",
+    "CompanyFactory",
     "CriterionFactory",
     "CycleFactory",
+    "MembershipFactory",
     "ProgramManagerFactory",
     "ReviewerFactory",
     "TechnologyFactory",
     "UserFactory",
+    "complete_application",
+    "cycle_for",
+    "draft_application",
     "open_cycle",
+    "pdf_bytes",
+    "pdf_upload",
     "program_for",
+    "submitted_application",
 ]

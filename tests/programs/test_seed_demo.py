@@ -5,11 +5,19 @@ from django.core.management import CommandError, call_command
 from django.db.models import Max
 
 from accounts.models import User
-from programs.enums import Track
+from applications.enums import ApplicationStatus
+from applications.models import Application, Company, Document, Membership, StatusChange
+from programs.enums import TRACK_REFERENCE_PREFIX, Track
 from programs.models import Challenge, Criterion, Cycle, Technology
 from reviews.models import Reviewer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Demo documents are written to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def _snapshot():
@@ -20,6 +28,12 @@ def _snapshot():
         "technologies": Technology.objects.count(),
         "challenges": Challenge.objects.count(),
         "reviewers": Reviewer.objects.count(),
+        "companies": Company.objects.count(),
+        "memberships": Membership.objects.count(),
+        "applications": sorted(Application.objects.values_list("reference", "status", "version")),
+        "documents": sorted(Document.objects.values_list("sha256", "file")),
+        "status_changes": StatusChange.objects.count(),
+        "companies_updated": Company.objects.aggregate(m=Max("updated_at"))["m"],
         "cycles_updated": Cycle.objects.aggregate(m=Max("updated_at"))["m"],
         "passwords": sorted(User.objects.values_list("password", flat=True)),
     }
@@ -47,6 +61,42 @@ def test_seed_demo_creates_an_open_cycle_per_program_and_prints_logins():
         assert email in printed
         assert User.objects.get(email=email).emailaddress_set.get().verified
     assert "demo-applicant-2027" in printed
+
+
+def test_seed_demo_gives_the_applicant_a_company_and_reviewers_submitted_work():
+    call_command("seed_demo", stdout=StringIO())
+
+    company = Company.objects.get(memberships__user__email="applicant@demo.mou-portal.example")
+    assert company.memberships.get().role == "owner"
+    assert not company.applications.exists()  # the journey is the demo applicant's to try
+    for track in Track:
+        submitted = Application.objects.filter(
+            cycle__program__track=track, status=ApplicationStatus.SUBMITTED
+        )
+        assert submitted.count() == 2
+        for application in submitted:
+            prefix = TRACK_REFERENCE_PREFIX[track]
+            assert (
+                application.reference
+                == f"{prefix}-{application.cycle.code}-000{application.sequence}"
+            )
+            assert application.documents.count() == len(application.cycle.required_document_kinds)
+            assert application.consents.count() == 2
+
+
+def test_seed_demo_sends_each_demo_receipt_once(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+
+    receipts = sorted(m.subject for m in mailoutbox if "Application received" in m.subject)
+    references = sorted(
+        Application.objects.exclude(reference=None).values_list("reference", flat=True)
+    )
+    assert len(receipts) == len(references) == 6
+    for subject, reference in zip(receipts, references, strict=True):
+        assert subject.endswith(f"Application received: {reference}")
 
 
 def test_seed_demo_twice_changes_nothing():

@@ -3,11 +3,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from applications import demo as applications_demo
 from programs import demo as programs_demo
 from reviews import demo as reviews_demo
 
 # Each domain app seeds its own part; order matters (programs before the people who use them).
-SEEDERS = [accounts_demo.seed, programs_demo.seed, reviews_demo.seed]
+SEEDERS = [accounts_demo.seed, programs_demo.seed, reviews_demo.seed, applications_demo.seed]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,118 @@
+"""Who may do what with companies, applications and documents (django-rules).
+
+Pages, the API and the services check these named permissions. The review issue extends
+the same names for reviewers, e.g.::
+
+    rules.set_perm("applications.view_application", can_view_application | is_assigned_reviewer)
+
+so that every place already checking ``applications.view_application`` follows.
+"""
+
+import rules
+
+from programs.enums import CyclePhase
+
+from .enums import EDITABLE, SENT_IN, STAGED, ApplicationStatus, MembershipRole
+
+
+def _member_role(user, company) -> str | None:
+    """The user's role in the company, or None."""
+    if not user.is_authenticated or company is None:
+        return None
+    return company.memberships.filter(user=user).values_list("role", flat=True).first()
+
+
+@rules.predicate
+def is_company_member(user, company) -> bool:
+    return _member_role(user, company) is not None
+
+
+@rules.predicate
+def is_company_owner(user, company) -> bool:
+    return _member_role(user, company) == MembershipRole.OWNER
+
+
+@rules.predicate
+def is_application_member(user, application) -> bool:
+    return application is not None and _member_role(user, application.company) is not None
+
+
+@rules.predicate
+def is_document_member(user, document) -> bool:
+    return document is not None and is_application_member(user, document.application)
+
+
+def manages_program(user, program_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    manager = getattr(user, "program_manager", None)
+    if manager is None or not manager.is_active:
+        return False
+    return manager.programs.filter(pk=program_id).exists()
+
+
+@rules.predicate
+def is_cycle_manager(user, application) -> bool:
+    """A program manager of the application's program (superusers count as managers).
+
+    A company's draft is its own work in progress: managers see applications once sent in.
+    """
+    return (
+        application is not None
+        and application.status in SENT_IN
+        and manages_program(user, application.cycle.program_id)
+    )
+
+
+@rules.predicate
+def is_document_manager(user, document) -> bool:
+    return document is not None and is_cycle_manager(user, document.application)
+
+
+@rules.predicate
+def is_editable(user, application) -> bool:
+    return application is not None and application.status in EDITABLE
+
+
+@rules.predicate
+def is_document_editable(user, document) -> bool:
+    return document is not None and document.application.status in EDITABLE
+
+
+@rules.predicate
+def is_withdrawable(user, application) -> bool:
+    """Not yet decided as far as the company knows: sent in, not withdrawn, and no outcome
+    announced (a staged outcome still reads "under review" and may be withdrawn)."""
+    if application is None or application.status not in SENT_IN:
+        return False
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return False
+    if application.status in STAGED:
+        return application.cycle.phase not in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
+    return True
+
+
+# Named combinations: what the review issue extends with its own predicates.
+can_view_company = is_company_member
+can_view_application = is_application_member | is_cycle_manager
+can_view_document = is_document_member | is_document_manager
+
+rules.add_perm("applications.view_company", can_view_company)
+rules.add_perm("applications.change_company", is_company_member)
+rules.add_perm("applications.manage_team", is_company_owner)
+rules.add_perm("applications.apply_for_company", is_company_member)
+
+rules.add_perm("applications.view_application", can_view_application)
+rules.add_perm("applications.change_application", is_application_member & is_editable)
+rules.add_perm("applications.submit_application", is_application_member & is_editable)
+rules.add_perm("applications.delete_application", is_application_member & is_editable)
+rules.add_perm("applications.withdraw_application", is_application_member & is_withdrawable)
+# Manager-side transitions; the review issue may narrow them (e.g. joint approval).
+rules.add_perm("applications.screen_application", is_cycle_manager)
+rules.add_perm("applications.decide_application", is_cycle_manager)
+rules.add_perm("applications.see_real_status", is_cycle_manager)
+
+rules.add_perm("applications.view_document", can_view_document)
+rules.add_perm("applications.change_document", is_document_member & is_document_editable)

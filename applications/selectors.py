@@ -1,0 +1,147 @@
+"""Reads of the applications domain: every permission-scoped queryset is built here."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from programs.enums import CyclePhase
+from programs.models import Cycle
+
+from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus
+from .models import Application, Company, Document, Invitation, Membership, StatusChange
+
+
+def companies_of(user) -> QuerySet[Company]:
+    """Companies the user is a member of (owner or member)."""
+    if not user.is_authenticated:
+        return Company.objects.none()
+    return Company.objects.filter(memberships__user=user).distinct()
+
+
+def get_company_for(user, pk: int) -> Company:
+    """A company the user belongs to, or 404 (never 403: an ID reveals nothing)."""
+    try:
+        return companies_of(user).get(pk=pk)
+    except Company.DoesNotExist:
+        raise Http404 from None
+
+
+def _with_relations(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.select_related(
+        "company", "cycle__program", "technology", "challenge", "updated_by"
+    )
+
+
+def applications_of_member(user) -> QuerySet[Application]:
+    """Applications of the user's companies, in every status."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return _with_relations(Application.objects.filter(company__memberships__user=user))
+
+
+def applications_managed_by(user) -> QuerySet[Application]:
+    """Sent-in applications of the programs the user manages (all of them for superusers)."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    queryset = Application.objects.filter(status__in=SENT_IN)
+    if user.is_superuser:
+        return _with_relations(queryset)
+    return _with_relations(
+        queryset.filter(
+            cycle__program__managers__user=user, cycle__program__managers__is_active=True
+        )
+    )
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Everything ``applications.view_application`` allows, as one queryset.
+
+    The review issue adds the applications assigned to a reviewer here, next to its rule.
+    """
+    if not user.is_authenticated:
+        return Application.objects.none()
+    member = Q(company__memberships__user=user)
+    if user.is_superuser:
+        manager = Q(status__in=SENT_IN)
+    else:
+        manager = Q(
+            status__in=SENT_IN,
+            cycle__program__managers__user=user,
+            cycle__program__managers__is_active=True,
+        )
+    return _with_relations(Application.objects.filter(member | manager).distinct())
+
+
+def get_application_for(user, pk: int, perm: str = "applications.view_application") -> Application:
+    """Fetch and authorise in one step: the application if ``user`` has ``perm`` on it,
+    else 404 when they may not even see it, else ``PermissionDenied``."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        application = applications_visible_to(user).get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("applications.view_application", application):
+        raise Http404
+    if perm != "applications.view_application" and not user.has_perm(perm, application):
+        raise PermissionDenied
+    return application
+
+
+def get_document_for(user, application_pk: int, document_pk: int) -> Document:
+    """A document the user may download, or 404."""
+    try:
+        document = Document.objects.select_related(
+            "application__company", "application__cycle__program"
+        ).get(pk=document_pk, application_id=application_pk)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("applications.view_document", document):
+        raise Http404
+    return document
+
+
+def live_application_for(company: Company, cycle: Cycle) -> Application | None:
+    return Application.objects.filter(company=company, cycle=cycle, status__in=LIVE).first()
+
+
+def live_applications_of(user, cycle: Cycle) -> list[Application]:
+    """The user's companies' live applications to ``cycle`` (for the cycle page)."""
+    return list(applications_of_member(user).filter(cycle=cycle, status__in=LIVE))
+
+
+def status_visible_to(user, application: Application) -> str:
+    """The real status for its managers; the staged one (``status_for_applicant``) for
+    everyone else, the company's members included."""
+    if user.has_perm("applications.see_real_status", application):
+        return application.status
+    return application.status_for_applicant()
+
+
+def timeline_for(user, application: Application) -> list[StatusChange]:
+    """The status history a person may see. Before the announcement, the company does not
+    see outcome rows; it sees only its own notes (a withdrawal reason) and, once announced,
+    the screening reason."""
+    rows = list(application.status_changes.select_related("actor"))
+    if user.has_perm("applications.see_real_status", application):
+        return rows
+    announced = application.cycle.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
+    visible = []
+    for row in rows:
+        if row.to_status in STAGED and not announced:
+            continue
+        if row.to_status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.INELIGIBLE):
+            row.note = ""
+        visible.append(row)
+    return visible
+
+
+def members_of(company: Company) -> QuerySet[Membership]:
+    return company.memberships.select_related("user").order_by("-role", "created_at")
+
+
+def open_invitations_of(company: Company) -> QuerySet[Invitation]:
+    return company.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+
+
+def documents_of(application: Application) -> QuerySet[Document]:
+    return application.documents.select_related("uploaded_by").order_by("kind", "uploaded_at")
