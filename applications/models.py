@@ -386,6 +386,11 @@ class Document(models.Model):
             "applications:document", kwargs={"pk": self.application_id, "document": self.pk}
         )
 
+    @property
+    def is_one_of_a_kind(self) -> bool:
+        """Uploading another of its kind replaces it ("other" documents accumulate)."""
+        return self.kind != DocumentKind.OTHER
+
 
 class Consent(models.Model):
     """An applicant's consent, with the version of the text agreed to (see ``consent.py``)."""

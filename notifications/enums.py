@@ -17,13 +17,24 @@ class NotificationKind(models.TextChoices):
 
     WELCOME = "welcome", _("Welcome")
     TEST_MESSAGE = "test_message", _("Test message")
+    APPLICATION_SUBMITTED = "application_submitted", _("Application received")
+    APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
+    APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
+    DRAFT_REMINDER = "draft_reminder", _("Draft not submitted before the deadline")
     RESULTS_ANNOUNCED = "results_announced", _("Result of an application")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
 # operator's delivery check (whose whole point is to reach the inbox).
+# A withdrawal is irreversible and done by one member for the whole company: every member
+# must learn of it.
 ESSENTIAL_KINDS: frozenset[str] = frozenset(
-    {NotificationKind.TEST_MESSAGE, NotificationKind.RESULTS_ANNOUNCED}
+    {
+        NotificationKind.TEST_MESSAGE,
+        NotificationKind.APPLICATION_SUBMITTED,
+        NotificationKind.APPLICATION_WITHDRAWN,
+        NotificationKind.RESULTS_ANNOUNCED,
+    }
 )
 
 
