@@ -10,12 +10,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.enums import ApplicationStatus
-from applications.models import Application, Company
+from applications.enums import ApplicationStatus, MembershipRole
+from applications.models import Application, Company, Membership
+from notifications.enums import NotificationKind
+from notifications.models import Notification
 from programs.enums import CyclePhase, Field, Organisation, Track
 from programs.models import Criterion, Cycle
 from reviews.enums import AssignmentStatus, ReviewStatus
-from reviews.models import Assignment, CriterionScore, Review, Reviewer
+from reviews.models import Assignment, CriterionScore, DecisionApproval, Review, Reviewer
+from reviews.services import cycle_announce
 from tests.factories import CycleFactory, ProgramManagerFactory, UserFactory, program_for
 from tests.factories.applications import business_number
 
@@ -145,3 +148,59 @@ def test_bench_export_3000_applications(benchmark, manager_client, big_cycle, ki
     content = benchmark.pedantic(download, rounds=3, warmup_rounds=1)
 
     assert len(content) > APPLICATIONS * 50
+
+
+def test_bench_announce_1000_decided_applications(benchmark, django_capture_on_commit_callbacks):
+    """The announcement records one result notification per member (rendered in their
+    language) in the announcing transaction; e-mails go out after commit, by the worker."""
+    cycle = CycleFactory(program=program_for(Track.OPEN_INNOVATION), selection_quota=10)
+    Criterion.objects.create(cycle=cycle, name="Fit", weight=Decimal(1), max_score=10, order=1)
+    Cycle.objects.filter(pk=cycle.pk).update(phase=CyclePhase.REVIEW)
+    count = 1_000
+    companies = Company.objects.bulk_create(
+        Company(
+            name_ko=f"발표 {n}",
+            name_en=f"Announce Bio {n}",
+            business_number=business_number(800_000 + n),
+            founded_on=timezone.now().date(),
+            employees=5,
+            field=Field.ICT,
+            representative="Lee",
+            address="Busan",
+            description="Benchmark company.",
+        )
+        for n in range(count)
+    )
+    users = [UserFactory.build(email=f"member{n}@example.com") for n in range(count)]
+    type(users[0]).objects.bulk_create(users)
+    Membership.objects.bulk_create(
+        Membership(company=company, user=user, role=MembershipRole.OWNER)
+        for company, user in zip(companies, users, strict=True)
+    )
+    Application.objects.bulk_create(
+        Application(
+            company=company,
+            cycle=cycle,
+            status=ApplicationStatus.SELECTED if n < 10 else ApplicationStatus.REJECTED,
+            sequence=n + 1,
+            reference=f"OI-{cycle.code}-{n + 1:04d}",
+            submitted_at=timezone.now(),
+        )
+        for n, company in enumerate(companies)
+    )
+    mss = ProgramManagerFactory(organisation=Organisation.MSS)
+    ipark = ProgramManagerFactory(organisation=Organisation.IPARK)
+    for manager in (mss, ipark):
+        DecisionApproval.objects.create(
+            cycle=cycle, manager=manager, organisation=manager.organisation
+        )
+    cycle.refresh_from_db()
+
+    def announce():
+        with django_capture_on_commit_callbacks(execute=False):
+            return cycle_announce(cycle=cycle, actor=mss.user)
+
+    announced = benchmark.pedantic(announce, rounds=1, iterations=1)
+
+    assert announced.phase == CyclePhase.ANNOUNCED
+    assert Notification.objects.filter(kind=NotificationKind.RESULTS_ANNOUNCED).count() == count
