@@ -1,6 +1,5 @@
 from collections.abc import Iterable
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -75,10 +74,6 @@ class RankingFilterForm(forms.Form):
         self.fields["item"].choices = [("", _("Every technology or challenge")), *track_items]
         if not track_items:
             del self.fields["item"]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def value(self, name: str) -> str:
         """The cleaned value of ``name``, or "" when it was missing or not a choice."""
