@@ -23,12 +23,9 @@ KIND = NotificationKind.RESULTS_ANNOUNCED
 @pytest.fixture
 def decided(manager, ipark_manager):
     """Three applications, selected / waitlisted / not selected, both approvals standing;
-    the selected company has a Korean owner and a Japanese member."""
+    the selected company has an English-speaking owner and a Korean member."""
     cycle, apps = cycle_under_review(manager.user, count=3, quota=1)
-    owner = apps[0].company.memberships.get().user
-    owner.preferred_language = "ko"
-    owner.save(update_fields=["preferred_language"])
-    MembershipFactory(company=apps[0].company, user=UserFactory(preferred_language="ja"))
+    MembershipFactory(company=apps[0].company, user=UserFactory(preferred_language="ko"))
     innovation, team = cycle.criteria.order_by("order")
     kim = ReviewerFactory(
         organisation=Organisation.MSS, user__display_name="Kim Reviewer", user__email="k@r.kr"
@@ -84,7 +81,7 @@ def test_announce_notifies_every_member_once_in_their_language(
         (apps[2].pk, "result:rejected"),
     }
     selected = rows.filter(target_id=apps[0].pk)
-    assert sorted(selected.values_list("language", flat=True)) == ["ja", "ko"]
+    assert sorted(selected.values_list("language", flat=True)) == ["en", "ko"]
     assert len(mailoutbox) == 4
     assert sorted(m.to[0] for m in mailoutbox) == sorted(r.recipient.email for r in rows)
 
@@ -96,7 +93,7 @@ def test_result_mail_has_the_outcome_and_comments_but_no_names_or_internal_notes
 
     _announce(cycle, manager, django_capture_on_commit_callbacks)
 
-    selected = Notification.objects.filter(kind=KIND, target_id=apps[0].pk).first()
+    selected = Notification.objects.get(kind=KIND, target_id=apps[0].pk, language="en")
     assert selected.subject == f"{apps[0].reference}: the results are announced — Selected"
     assert "has been selected" in selected.body
     assert "Excellent data package." in selected.body
