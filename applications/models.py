@@ -386,6 +386,11 @@ class Document(models.Model):
             "applications:document", kwargs={"pk": self.application_id, "document": self.pk}
         )
 
+    @property
+    def neutral_name(self) -> str:
+        """A file name that says nothing of the company (blind review)."""
+        return f"{self.application.reference or 'draft'}-{self.kind}-{self.pk}.pdf"
+
 
 class Consent(models.Model):
     """An applicant's consent, with the version of the text agreed to (see ``consent.py``)."""
