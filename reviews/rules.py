@@ -6,7 +6,6 @@ selection side (ranking, decisions, approvals, announcement, dashboard, exports)
 """
 
 import rules
-from django.core.exceptions import ObjectDoesNotExist
 
 from applications.rules import (
     can_view_application,
@@ -105,17 +104,16 @@ def opens_assignment(user, assignment) -> bool:
     )
 
 
-def _review_of(assignment):
-    try:
-        return assignment.review
-    except ObjectDoesNotExist:
-        return None
-
-
 @rules.predicate
 def is_review_submitted(user, assignment) -> bool:
-    review = _review_of(assignment)
-    return review is not None and review.status == ReviewStatus.SUBMITTED
+    # Asked of the database, not of ``assignment.review``: a cached review (or a cached
+    # "no review yet") would go stale as soon as the services save.
+    return (
+        assignment is not None
+        and assignment.reviewer.assignments.filter(
+            pk=assignment.pk, review__status=ReviewStatus.SUBMITTED
+        ).exists()
+    )
 
 
 @rules.predicate

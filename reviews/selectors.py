@@ -242,6 +242,27 @@ def get_assignment_for_reviewer(user, pk: int) -> Assignment:
         raise Http404 from None
 
 
+def assignments_for_api(user):
+    """The user's active assignments as a reviewer, reviews due first; those of companies
+    they declared a conflict with are left out (they never open)."""
+    reviewer = reviewer_of(user)
+    if reviewer is None or not reviewer.is_active:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(reviewer=reviewer, status=AssignmentStatus.ACTIVE)
+        .exclude(application__company__reviewer_conflicts__reviewer=reviewer)
+        .select_related(
+            "reviewer",
+            "review",
+            "application__company",
+            "application__cycle__program",
+            "application__technology",
+            "application__challenge",
+        )
+        .order_by("application__cycle__review_due_at", "application__reference", "pk")
+    )
+
+
 def review_of(assignment: Assignment) -> Review | None:
     """The assignment's review with its scores, or None before the first save."""
     return (

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import api, views
 
 app_name = "reviews"
 
@@ -43,6 +44,12 @@ urlpatterns += [
     path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),
     path("manage/reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
 ]
+reviewing_api = SimpleRouter()
+reviewing_api.register(
+    "assignments", api.ReviewerAssignmentViewSet, basename="api-reviewer-assignment"
+)
+reviewing_api.register("cycles", api.ReviewerCycleViewSet, basename="api-reviewer-cycle")
+urlpatterns += [path("api/v1/reviews/", include(reviewing_api.urls))]
 
 # Selection (ranking, decisions, approvals, announcement, dashboard, exports)
 urlpatterns += []
