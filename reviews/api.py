@@ -1,6 +1,8 @@
 """REST API of review and selection: the same selectors, services and named permissions as
 the pages. Sections: reviewing, then selection."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -165,10 +167,20 @@ class IsReviewer(permissions.BasePermission):
         return bool(request.user and request.user.has_perm("reviews.act_as_reviewer"))
 
 
-def _api_errors(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
+@contextmanager
+def _service_errors():
+    """A service's refusals as API errors: 409 for a locked review, 400 for bad input (by
+    field), 403 for a permission."""
+    try:
+        yield
+    except services.ReviewLocked as error:
+        raise Conflict(detail=error.messages[0], code="review_locked") from None
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError(error.message_dict) from None
+        raise ValidationError({"non_field_errors": error.messages}) from None
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
 
 
 _TEXT_FIELDS = ("comment_to_applicant", "internal_comment", "recommendation")
@@ -231,14 +243,8 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             }
             scores.update({s["criterion"]: s["score"] for s in data.get("scores", [])})
             fields = {key: data.get(key, "") for key in _TEXT_FIELDS}
-        try:
+        with _service_errors():
             services.review_save(assignment=assignment, actor=request.user, scores=scores, **fields)
-        except services.ReviewLocked as error:
-            raise Conflict(detail=error.messages[0], code="review_locked") from None
-        except DjangoValidationError as error:
-            raise _api_errors(error) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
         return self._review_response(assignment)
 
     @extend_schema(request=None, responses=ReviewSerializer)
@@ -246,14 +252,8 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def submit(self, request, pk=None):
         """Submit your saved review; it is locked from then on."""
         assignment = self._opened()
-        try:
+        with _service_errors():
             services.review_submit(assignment=assignment, actor=request.user)
-        except services.ReviewLocked as error:
-            raise Conflict(detail=error.messages[0], code="review_locked") from None
-        except DjangoValidationError as error:
-            raise _api_errors(error) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
         return self._review_response(assignment)
 
     @extend_schema(request=DeclineSerializer, responses={204: None})
@@ -265,14 +265,12 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         if not request.user.has_perm("reviews.decline_assignment", assignment):
             raise Http404
-        try:
+        with _service_errors():
             services.assignment_decline(
                 assignment=assignment,
                 actor=request.user,
                 reason=serializer.validated_data["reason"],
             )
-        except DjangoValidationError as error:
-            raise _api_errors(error) from None
         return Response(status=204)
 
     @extend_schema(responses=OtherReviewSerializer(many=True))
@@ -316,10 +314,8 @@ class ReviewerCycleViewSet(viewsets.GenericViewSet):
         """Accept the cycle's evaluator pledge (once; accepting again changes nothing)."""
         cycle = self.get_object()
         reviewer = request.user.reviewer
-        try:
+        with _service_errors():
             accepted = services.pledge_accept(reviewer=reviewer, cycle=cycle, actor=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
         return Response(PledgeCycleSerializer({"cycle": cycle, "pledge": accepted}).data)
 
 

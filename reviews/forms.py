@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.enums import Field
 
-from .enums import Recommendation
-from .models import Reviewer
+from .models import Review, Reviewer
 from .pledge import PLEDGE
 
 
@@ -92,30 +91,19 @@ class ReasonForm(forms.Form):
         self.helper = _helper()
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(forms.ModelForm):
     """The rubric form: a score per criterion (0..its maximum), the comments and the
     recommendation. Every field is optional here (drafts may be partial); what a
-    submission needs is checked by ``reviews.services.review_submit``."""
+    submission needs is checked by ``reviews.services.review_submit``. It only parses: the
+    services write (``service_arguments``)."""
 
-    comment_to_applicant = forms.CharField(
-        label=_("Comment to the applicant"),
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Shared with the company after the results are announced, without your name."),
-    )
-    internal_comment = forms.CharField(
-        label=_("Internal comment"),
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Seen only by reviewers and managers, never by the applicant."),
-    )
-    recommendation = forms.ChoiceField(
-        label=_("Recommendation"),
-        required=False,
-        choices=[("", "—"), *Recommendation.choices],
-    )
+    class Meta:
+        model = Review
+        fields = ["comment_to_applicant", "internal_comment", "recommendation"]
+        widgets = {
+            "comment_to_applicant": forms.Textarea(attrs={"rows": 5}),
+            "internal_comment": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,12 +19,15 @@ from tests.factories import (
     submitted_application,
 )
 from tests.factories.accounts import PASSWORD
-from tests.support.reviewing import assigned, review_cycle, set_phase, under_review
+from tests.support.reviewing import (
+    assigned,
+    private_media,  # noqa: F401 (a fixture)
+    review_cycle,
+    set_phase,
+    under_review,
+)
 
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("private_media")
 
 
 @pytest.fixture(autouse=True)

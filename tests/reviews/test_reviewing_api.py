@@ -8,16 +8,17 @@ from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
 from reviews.models import ConflictDeclaration, PledgeAcceptance, Review
 from reviews.pledge import PLEDGE_VERSION
 from tests.factories import UserFactory
-from tests.support.reviewing import assigned, review_cycle, set_phase, under_review
+from tests.support.reviewing import (
+    assigned,
+    private_media,  # noqa: F401 (a fixture)
+    review_cycle,
+    set_phase,
+    under_review,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 API = "/api/v1/reviews"
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

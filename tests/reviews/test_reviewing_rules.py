@@ -18,9 +18,16 @@ from tests.factories import (
     UserFactory,
     program_for,
 )
-from tests.support.reviewing import assigned, pledge, review_cycle, set_phase, under_review
+from tests.support.reviewing import (
+    assigned,
+    pledge,
+    private_media,  # noqa: F401 (a fixture)
+    review_cycle,
+    set_phase,
+    under_review,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 S = ApplicationStatus
 
@@ -38,11 +45,6 @@ PERSONAS = [
     "declined_reviewer",
     "inactive_reviewer",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def build_world(*, blind: bool = False):

@@ -31,17 +31,18 @@ from tests.factories import (
     submitted_application,
     submitted_review,
 )
-from tests.support.reviewing import assigned, review_cycle, set_phase, under_review
+from tests.support.reviewing import (
+    assigned,
+    private_media,  # noqa: F401 (a fixture)
+    review_cycle,
+    set_phase,
+    under_review,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 S = ApplicationStatus
 NOW = datetime(2027, 4, 20, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

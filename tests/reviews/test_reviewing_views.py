@@ -22,16 +22,18 @@ from tests.factories import (
     program_for,
     submitted_application,
 )
-from tests.support.reviewing import assigned, pledge, review_cycle, set_phase, under_review
+from tests.support.reviewing import (
+    assigned,
+    pledge,
+    private_media,  # noqa: F401 (a fixture)
+    review_cycle,
+    set_phase,
+    under_review,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 S = ApplicationStatus
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

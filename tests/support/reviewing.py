@@ -7,6 +7,8 @@ Statuses that other tests already cover through their services are written here 
 what reads them.
 """
 
+import pytest
+
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from programs.enums import CyclePhase, Organisation
@@ -21,6 +23,14 @@ from tests.factories import (
     open_cycle,
     submitted_application,
 )
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Uploaded documents go to a temporary MEDIA_ROOT (import it as an autouse fixture:
+    ``from tests.support.reviewing import private_media`` and ``pytestmark``'s
+    ``usefixtures``)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def review_cycle(**kwargs) -> Cycle:
