@@ -7,8 +7,9 @@ fixed number of queries, whatever the number of applications and reviews.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -189,6 +190,8 @@ class ReviewerCycle:
 
 def review_state(assignment: Assignment) -> str:
     """``not_started``, ``draft`` or ``submitted``: where the reviewer's work stands."""
+    if hasattr(assignment, "review_status"):  # annotated by a list's query
+        return assignment.review_status or "not_started"
     try:
         return assignment.review.status
     except Review.DoesNotExist:
@@ -416,13 +419,28 @@ class BoardRow:
 
     application: Application
     assignments: list[Assignment]
-    candidates: list[Reviewer]
     problems: list[str]
+    reviewers: list[Reviewer] = field(repr=False)
+    conflicted: set[int] = field(repr=False)
 
     @property
     def current(self) -> list[Assignment]:
         """Proposed and active assignments (not declined)."""
         return [a for a in self.assignments if a.status != AssignmentStatus.DECLINED]
+
+    @cached_property
+    def candidates(self) -> list[Reviewer]:
+        """Active reviewers who could be added: not assigned (in any status, a decline
+        included) and without a conflict with the company. Worked out only for the rows
+        shown."""
+        taken = {a.reviewer_id for a in self.assignments}
+        return [
+            reviewer
+            for reviewer in self.reviewers
+            if reviewer.is_active
+            and reviewer.pk not in taken
+            and reviewer.pk not in self.conflicted
+        ]
 
 
 @dataclass
@@ -447,7 +465,7 @@ class AssignmentBoard:
     def proposed_count(self) -> int:
         return sum(load.proposed for load in self.loads)
 
-    @property
+    @cached_property
     def incomplete(self) -> list[BoardRow]:
         return [row for row in self.rows if row.problems]
 
@@ -490,14 +508,19 @@ def assignment_board(cycle: Cycle) -> AssignmentBoard:
         .select_related("company", "technology", "challenge")
         .order_by("reference")
     )
-    assignments = list(
-        Assignment.objects.filter(application__cycle=cycle)
-        .select_related("reviewer__user", "review")
-        .order_by("reviewer__organisation", "reviewer__user__email")
-    )
     reviewers = list(
         Reviewer.objects.select_related("user").order_by("organisation", "user__email")
     )
+    by_id = {reviewer.pk: reviewer for reviewer in reviewers}
+    # Thousands of rows: the reviewers are loaded once above and attached, and only the
+    # review's status is read.
+    assignments = list(
+        Assignment.objects.filter(application__cycle=cycle)
+        .annotate(review_status=F("review__status"))
+        .order_by("reviewer__organisation", "reviewer__user__email")
+    )
+    for assignment in assignments:
+        assignment.reviewer = by_id[assignment.reviewer_id]
     company_ids = {application.company_id for application in applications}
     conflicts: dict[int, set[int]] = defaultdict(set)
     for reviewer_id, company_id in ConflictDeclaration.objects.filter(
@@ -524,32 +547,34 @@ def assignment_board(cycle: Cycle) -> AssignmentBoard:
     needed = cycle.reviews_per_application
     for application in applications:
         mine = by_application.get(application.pk, [])
-        taken = {a.reviewer_id for a in mine}
-        candidates = [
-            reviewer
-            for reviewer in reviewers
-            if reviewer.is_active
-            and reviewer.pk not in taken
-            and reviewer.pk not in conflicts[application.company_id]
-        ]
         current = [a for a in mine if a.status != AssignmentStatus.DECLINED]
-        problems = coverage_problems(current, needed)
+        problems = coverage_problems([a.reviewer.organisation for a in current], needed)
         for a in current:
             if a.reviewer_id in conflicts[application.company_id]:
                 problems.append(
                     _("%(reviewer)s has declared a conflict with the company.")
                     % {"reviewer": a.reviewer.user}
                 )
-        rows.append(BoardRow(application, mine, candidates, problems))
+        rows.append(
+            BoardRow(
+                application=application,
+                assignments=mine,
+                problems=problems,
+                reviewers=reviewers,
+                conflicted=conflicts[application.company_id],
+            )
+        )
     shown = [
         load for load in loads.values() if load.reviewer.is_active or load.total or load.submitted
     ]
     return AssignmentBoard(cycle=cycle, rows=rows, loads=shown)
 
 
-def coverage_problems(current: list[Assignment], needed: int) -> list[str]:
-    """What an application's proposed and active assignments lack: the number of reviews
-    per application, and a reviewer of each organisation."""
+def coverage_problems(organisations: list[str], needed: int) -> list[str]:
+    """What an application's proposed and active assignments lack, given the organisation
+    of each one's reviewer: the number of reviews per application, and a reviewer of each
+    organisation."""
+    current = organisations
     problems = []
     if len(current) < needed:
         problems.append(
@@ -560,7 +585,6 @@ def coverage_problems(current: list[Assignment], needed: int) -> list[str]:
             )
             % {"count": len(current), "needed": needed}
         )
-    organisations = {a.reviewer.organisation for a in current}
     for organisation in (Organisation.MSS, Organisation.IPARK):
         if organisation not in organisations:
             problems.append(

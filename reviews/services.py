@@ -61,12 +61,12 @@ class ReviewLocked(TransitionError):
 
 class AssignmentsIncomplete(ValidationError):
     """Confirming would leave applications without the reviewers they need; nothing was
-    confirmed. ``problems`` is a list of (application, message)."""
+    confirmed. ``problems`` is a list of (application reference, message)."""
 
-    def __init__(self, problems: list[tuple[Application, str]]):
+    def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
         super().__init__(
-            "; ".join(f"{application.reference}: {message}" for application, message in problems),
+            "; ".join(f"{reference}: {message}" for reference, message in problems),
             code="assignments_incomplete",
         )
 
@@ -92,18 +92,19 @@ def _require_scoring(cycle: Cycle) -> None:
         )
 
 
+def _check_assignment_edge(source: str, to: str) -> None:
+    if to not in ASSIGNMENT_TRANSITIONS[source]:
+        raise TransitionError(
+            _("An assignment cannot go from “%(source)s” to “%(target)s”.")
+            % {"source": AssignmentStatus(source).label, "target": AssignmentStatus(to).label},
+            code="transition_not_allowed",
+        )
+
+
 def _assignment_transition(
     locked: Assignment, *, to: str, now: datetime, fields: Iterable[str] = ()
 ) -> None:
-    if to not in ASSIGNMENT_TRANSITIONS[locked.status]:
-        raise TransitionError(
-            _("An assignment cannot go from “%(source)s” to “%(target)s”.")
-            % {
-                "source": AssignmentStatus(locked.status).label,
-                "target": AssignmentStatus(to).label,
-            },
-            code="transition_not_allowed",
-        )
+    _check_assignment_edge(locked.status, to)
     locked.status = to
     locked.save(update_fields=["status", *fields])
 
@@ -472,9 +473,9 @@ def assignment_remove(*, assignment: Assignment, actor) -> None:
         locked.delete()
 
 
-def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> list[Assignment]:
+def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> int:
     """Confirm the cycle's proposed assignments: they become active and their reviewers
-    see them (after accepting the pledge).
+    see them (after accepting the pledge). Returns how many were confirmed.
 
     Refused as a whole (``AssignmentsIncomplete``, nothing confirmed) when an application
     with proposed reviewers would still lack ``reviews_per_application`` reviewers or a
@@ -489,56 +490,69 @@ def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> 
     now = now or timezone.now()
     with transaction.atomic():
         Cycle.objects.select_for_update().get(pk=cycle.pk)
+        # Plain rows, not model instances: a cycle may confirm thousands at once.
         proposed = list(
             Assignment.objects.select_for_update(of=("self",))
             .filter(application__cycle=cycle, status=AssignmentStatus.PROPOSED)
-            .select_related("application__company", "reviewer__user")
-            .order_by("application__reference", "pk")
+            .values_list("pk", "application_id", "reviewer_id")
         )
         if not proposed:
             raise ValidationError(_("There are no proposed assignments to confirm."), code="empty")
-        touched = {assignment.application_id: assignment.application for assignment in proposed}
-        current: dict[int, list[Assignment]] = defaultdict(list)
-        for assignment in (
+        touched = {
+            pk: (reference, company_id, status)
+            for pk, reference, company_id, status in Application.objects.filter(
+                pk__in={application_id for _pk, application_id, _r in proposed}
+            ).values_list("pk", "reference", "company_id", "status")
+        }
+        current: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for application_id, reviewer_id, organisation in (
             Assignment.objects.filter(application_id__in=touched)
             .exclude(status=AssignmentStatus.DECLINED)
-            .select_related("reviewer__user")
+            .values_list("application_id", "reviewer_id", "reviewer__organisation")
         ):
-            current[assignment.application_id].append(assignment)
+            current[application_id].append((reviewer_id, organisation))
         conflicts = set(
             ConflictDeclaration.objects.filter(
-                company_id__in={a.company_id for a in touched.values()}
+                company_id__in={company_id for _ref, company_id, _s in touched.values()}
             ).values_list("reviewer_id", "company_id")
         )
         problems = []
-        for application_id, application in touched.items():
+        for application_id, (reference, company_id, status) in sorted(
+            touched.items(), key=lambda item: item[1][0]
+        ):
+            mine = current[application_id]
             for message in coverage_problems(
-                current[application_id], cycle.reviews_per_application
+                [organisation for _reviewer, organisation in mine], cycle.reviews_per_application
             ):
-                problems.append((application, message))
-            for assignment in current[application_id]:
-                if (assignment.reviewer_id, application.company_id) in conflicts:
+                problems.append((reference, message))
+            for reviewer_id, _organisation in mine:
+                if (reviewer_id, company_id) in conflicts:
                     problems.append(
                         (
-                            application,
+                            reference,
                             _("%(reviewer)s has declared a conflict with the company.")
-                            % {"reviewer": assignment.reviewer.user},
+                            % {"reviewer": Reviewer.objects.get(pk=reviewer_id).user},
                         )
                     )
-            if application.status != ApplicationStatus.UNDER_REVIEW:
-                problems.append((application, _("The application is no longer under review.")))
+            if status != ApplicationStatus.UNDER_REVIEW:
+                problems.append((reference, _("The application is no longer under review.")))
         if problems:
             raise AssignmentsIncomplete(problems)
-        for assignment in proposed:
-            assignment.confirmed_at = now
-            _assignment_transition(
-                assignment, to=AssignmentStatus.ACTIVE, now=now, fields=["confirmed_at"]
-            )
-        _notify_assigned(cycle, proposed)
-    return proposed
+        # Every row is locked and proposed: one conditional update moves them all along
+        # the table's proposed → active edge.
+        _check_assignment_edge(AssignmentStatus.PROPOSED, AssignmentStatus.ACTIVE)
+        ids = [pk for pk, _application, _reviewer in proposed]
+        Assignment.objects.filter(pk__in=ids, status=AssignmentStatus.PROPOSED).update(
+            status=AssignmentStatus.ACTIVE, confirmed_at=now
+        )
+        by_reviewer: dict[int, list[int]] = defaultdict(list)
+        for pk, _application, reviewer_id in proposed:
+            by_reviewer[reviewer_id].append(pk)
+        _notify_assigned(cycle, by_reviewer)
+    return len(proposed)
 
 
-def _notify_assigned(cycle: Cycle, assignments: list[Assignment]) -> None:
+def _notify_assigned(cycle: Cycle, by_reviewer: dict[int, list[int]]) -> None:
     """Queue one notification per reviewer for their newly confirmed assignments."""
 
 

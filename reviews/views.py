@@ -475,9 +475,9 @@ def assignment(request, cycle_pk: int):
                     ngettext(
                         "%(count)d assignment confirmed; the reviewers have been notified.",
                         "%(count)d assignments confirmed; the reviewers have been notified.",
-                        len(confirmed),
+                        confirmed,
                     )
-                    % {"count": len(confirmed)},
+                    % {"count": confirmed},
                 )
                 return redirect("reviews:assignment", cycle_pk=cycle.pk)
             messages.error(request, _("Unknown action."))
@@ -486,18 +486,25 @@ def assignment(request, cycle_pk: int):
             problems = [(problem.reference, problem.message) for problem in error.problems]
             status = 400
         except services.AssignmentsIncomplete as error:
-            problems = [(application.reference, message) for application, message in error.problems]
+            problems = error.problems
             status = 400
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _message(error))
             return redirect("reviews:assignment", cycle_pk=cycle.pk)
     board = selectors.assignment_board(cycle)
+    # Thousands of applications: a page of rows at a time, or only those still lacking
+    # reviewers; the figures above the table are the whole cycle's.
+    shown = "incomplete" if request.GET.get("show") == "incomplete" else "all"
+    rows = board.incomplete if shown == "incomplete" else board.rows
     return render(
         request,
         "reviews/manage/assignment.html",
         {
             "cycle": cycle,
             "board": board,
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "shown": shown,
+            "query": urlencode({"show": shown}),
             "problems": problems,
             "failed_action": request.POST.get("action") if problems else None,
             "can_change": cycle.phase in SCORING_PHASES,
@@ -531,7 +538,7 @@ def assignment_add(request, cycle_pk: int, application_pk: int):
                 _("%(reviewer)s proposed for %(reference)s; confirm to assign.")
                 % {"reviewer": reviewer.user, "reference": application.reference},
             )
-    return redirect(_board_url(cycle, application.pk))
+    return redirect(_board_url(request, cycle, application.pk))
 
 
 @login_required
@@ -554,11 +561,13 @@ def assignment_remove(request, pk: int):
                 "reference": assignment_obj.application.reference,
             },
         )
-    return redirect(_board_url(cycle, assignment_obj.application_id))
+    return redirect(_board_url(request, cycle, assignment_obj.application_id))
 
 
-def _board_url(cycle, application_pk: int) -> str:
-    return f"{reverse('reviews:assignment', kwargs={'cycle_pk': cycle.pk})}#row-{application_pk}"
+def _board_url(request, cycle, application_pk: int) -> str:
+    """Back to the board page the manager was on, at the application's row."""
+    page = _safe_next(request) or reverse("reviews:assignment", kwargs={"cycle_pk": cycle.pk})
+    return f"{page.split('#')[0]}#row-{application_pk}"
 
 
 # --- Managers: an application's reviews ------------------------------------------------------

@@ -551,7 +551,7 @@ def test_assignments_confirm_activates_every_proposal(cycle, boss, panel):
 
     confirmed = services.assignments_confirm(cycle=cycle, actor=boss, now=NOW)
 
-    assert len(confirmed) == 4
+    assert confirmed == 4
     rows = Assignment.objects.filter(application__in=applications)
     assert set(rows.values_list("status", flat=True)) == {AssignmentStatus.ACTIVE}
     assert set(rows.values_list("confirmed_at", flat=True)) == {NOW}
@@ -568,7 +568,7 @@ def test_assignments_confirm_refuses_an_incomplete_proposal_as_a_whole(cycle, bo
     with pytest.raises(services.AssignmentsIncomplete) as error:
         services.assignments_confirm(cycle=cycle, actor=boss)
 
-    assert [(a.reference, message) for a, message in error.value.problems] == [
+    assert error.value.problems == [
         (lacking.reference, "No iPark (Shonan Health Innovation Park) reviewer.")
     ]
     assert set(Assignment.objects.values_list("status", flat=True)) == {AssignmentStatus.PROPOSED}

@@ -852,3 +852,58 @@ def test_another_reviewers_assignment_is_404_on_every_reviewer_url(client, world
         reverse("reviews:reviewer_application", args=[assignment.application_id]),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_assignment_page_query_count_does_not_grow_with_applications(client, cycle, boss):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reviewers = [
+        ReviewerFactory(organisation=org)
+        for org in [Organisation.MSS] * 2 + [Organisation.IPARK] * 2
+    ]
+    client.force_login(boss)
+    url = reverse("reviews:assignment", args=[cycle.pk])
+
+    def measure(count):
+        for _ in range(count):
+            application = under_review(cycle)
+            assigned(application, reviewers[0])
+            assigned(application, reviewers[2])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries)
+
+    small = measure(2)
+    large = measure(6)
+
+    assert small == large
+
+
+def test_assignment_page_filters_the_applications_lacking_reviewers(client, cycle, boss):
+    covered = under_review(cycle)
+    lacking = under_review(cycle)
+    assigned(covered, ReviewerFactory(organisation=Organisation.MSS))
+    assigned(covered, ReviewerFactory(organisation=Organisation.IPARK))
+    client.force_login(boss)
+
+    content = client.get(
+        reverse("reviews:assignment", args=[cycle.pk]), {"show": "incomplete"}
+    ).content.decode()
+
+    assert f'id="row-{lacking.pk}"' in content
+    assert f'id="row-{covered.pk}"' not in content
+
+
+def test_adding_a_reviewer_returns_to_the_board_page_the_manager_was_on(client, application, boss):
+    reviewer = ReviewerFactory()
+    client.force_login(boss)
+    board = reverse("reviews:assignment", args=[application.cycle_id])
+
+    response = client.post(
+        reverse("reviews:assignment_add", args=[application.cycle_id, application.pk]),
+        {"reviewer": reviewer.pk, "next": f"{board}?show=all&page=2"},
+    )
+
+    assert response["Location"] == f"{board}?show=all&page=2#row-{application.pk}"
