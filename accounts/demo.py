@@ -1,8 +1,11 @@
 """Demo accounts (embedded mode only): verified e-mail addresses with known passwords."""
 
 from allauth.account.models import EmailAddress
+from django.urls import reverse
 
 from common.demo import DemoLogin, upsert
+from notifications.enums import NotificationKind
+from notifications.services import notify
 
 from .models import User
 
@@ -26,7 +29,7 @@ def demo_user(*, email: str, password: str, display_name: str, language: str, **
 
 
 def seed() -> list[DemoLogin]:
-    demo_user(
+    admin = demo_user(
         email="admin@demo.mou-portal.example",
         password="demo-admin-2027",
         display_name="Portal administrator",
@@ -34,11 +37,20 @@ def seed() -> list[DemoLogin]:
         is_staff=True,
         is_superuser=True,
     )
-    demo_user(
+    applicant = demo_user(
         email="applicant@demo.mou-portal.example",
         password="demo-applicant-2027",
         display_name="Kim Min-ji (applicant)",
         language="ko",
+    )
+    # The welcome a real user gets on confirming their address, so the demo inbox (and
+    # the console, where embedded mode prints e-mail) shows a notification. Sent once:
+    # notify() is idempotent.
+    notify(
+        kind=NotificationKind.WELCOME,
+        target=applicant,
+        recipients=[applicant, admin],
+        context={"url": reverse("programs:home")},
     )
     return [
         DemoLogin("applicant", "applicant@demo.mou-portal.example", "demo-applicant-2027"),

@@ -49,7 +49,15 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text=_("Used for the e-mails the portal sends you."),
+        help_text=_("Used for the pages when you log in and for the e-mails the portal sends you."),
+    )
+    email_opt_out = models.BooleanField(
+        _("no non-essential e-mail"),
+        default=False,
+        help_text=_(
+            "Keep non-essential notifications in the inbox only. Receipts and results are "
+            "always e-mailed."
+        ),
     )
 
     USERNAME_FIELD = "email"

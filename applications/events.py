@@ -1,18 +1,25 @@
-"""Events of the applications domain, emitted by the services after commit.
+"""Events of the applications domain, emitted by the services after commit, turned into
+notifications for the company's members (``notifications.services.notify``).
 
-They turn status changes into notifications for the people concerned. Outcomes are staged:
-a decision is not announced to the company when a manager records it but when the cycle's
-results are announced (the review issue), so ``status_changed`` tells the company only about
-what it can already see.
+Outcomes are staged: a decision is not announced to the company when a manager records it
+but when the cycle's results are announced (the review issue), so ``status_changed`` tells
+the company only what it can already see. Every notification carries an event key, so a
+repeated event never notifies twice.
 """
 
-import logging
+from django.contrib.auth import get_user_model
+
+from notifications.enums import NotificationKind
+from notifications.services import notify
 
 from .enums import STAGED, ApplicationStatus
 
-logger = logging.getLogger(__name__)
-
 S = ApplicationStatus
+
+
+def members(company):
+    """Every member of the company (owner included): the application is the company's."""
+    return get_user_model().objects.filter(memberships__company=company, is_active=True)
 
 
 def invitation_created(*, invitation_id: int) -> None:
@@ -22,8 +29,49 @@ def invitation_created(*, invitation_id: int) -> None:
 
 
 def status_changed(*, application_id: int, source: str, target: str, actor_id: int) -> None:
-    """Called after a transition commits."""
+    """Called after a transition commits: the receipt on submission, a notice to the team on
+    withdrawal, a notice when the application goes under review."""
+    from .models import Application
+
     if target in STAGED:
         # Staged until the announcement; nothing goes to the company now.
         return
-    logger.info("application %s: %s → %s", application_id, source, target)
+    application = (
+        Application.objects.select_related("company", "cycle__program")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    recipients = members(application.company)
+    if target == S.SUBMITTED:
+        notify(
+            kind=NotificationKind.APPLICATION_SUBMITTED,
+            target=application,
+            recipients=recipients,
+            actor=actor,
+            context={"documents": list(application.documents.order_by("kind", "pk"))},
+        )
+    elif target == S.WITHDRAWN:
+        reason = (
+            application.status_changes.filter(to_status=S.WITHDRAWN)
+            .values_list("note", flat=True)
+            .last()
+        )
+        notify(
+            kind=NotificationKind.APPLICATION_WITHDRAWN,
+            target=application,
+            recipients=recipients,
+            actor=actor,
+            context={"reason": reason or ""},
+        )
+    else:
+        notify(
+            kind=NotificationKind.APPLICATION_STATUS_CHANGED,
+            target=application,
+            recipients=recipients,
+            actor=actor,
+            event_key=f"status:{target}",
+            context={"status_label": S(target).label},
+        )

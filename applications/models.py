@@ -387,6 +387,11 @@ class Document(models.Model):
         )
 
     @property
+    def is_one_of_a_kind(self) -> bool:
+        """Uploading another of its kind replaces it ("other" documents accumulate)."""
+        return self.kind != DocumentKind.OTHER
+
+    @property
     def neutral_name(self) -> str:
         """A file name that says nothing of the company (blind review)."""
         return f"{self.application.reference or 'draft'}-{self.kind}-{self.pk}.pdf"

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from programs.enums import DocumentKind
 from programs.selectors import cycles_accepting, cycles_public
 
 from . import selectors, services
@@ -211,7 +212,7 @@ def application_edit(request, pk: int, step: str):
         return HttpResponseNotAllowed(["GET"])
     context = _steps_context(application, step, submission_problems(application))
     if step == DOCUMENTS.slug:
-        context.update(_documents_context(application))
+        context.update(_documents_context(application, kind=request.GET.get("kind", "")))
     return render(
         request, f"applications/edit/{step}.html", {"application": application, **context}
     )
@@ -364,7 +365,7 @@ def application_autosave(request, pk: int, step: str):
     )
 
 
-def _documents_context(application: Application, form=None) -> dict:
+def _documents_context(application: Application, form=None, kind: str = "") -> dict:
     documents = list(selectors.documents_of(application))
     present = {document.kind for document in documents}
     required = [
@@ -374,7 +375,9 @@ def _documents_context(application: Application, form=None) -> dict:
     ]
     if form is None:
         missing = [kind for kind, _label, done in required if not done]
-        form = DocumentUploadForm(initial={"kind": missing[0] if missing else "other"})
+        form = DocumentUploadForm(
+            initial={"kind": kind or (missing[0] if missing else DocumentKind.OTHER)}
+        )
     return {
         "documents": documents,
         "required": required,

@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="mou_portal.ping")
+@app.task(name="mou_portal.ping", ignore_result=False)
 def ping(value: str = "pong") -> str:
     """Round-trip check used by the health check and the Celery smoke test."""
     return value

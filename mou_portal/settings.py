@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "programs",
     "applications",
     "reviews",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -137,21 +139,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: cache and Celery broker ----------------------------------------------------
+# --- Cache and the Celery broker (Redis) ----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+# The cache lives in the database, not in Redis: what uses it (allauth's login throttling,
+# which fails closed when its cache is unreachable) must keep working through a Redis
+# outage, and every web container shares it. Redis is the Celery broker only.
+# The table is created by a migration (common/migrations), so `migrate` is enough.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+}
 
 # Without a broker (embedded mode) tasks run in the web process as they are queued.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -159,11 +162,35 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="mou_portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request must not hang on a dead broker: give up quickly; the notification outbox
-# (see notifications) re-queues what could not be sent.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A web request must not hang on a dead broker: give up quickly (and on a broker that
+# vanished without closing the connection, after a few seconds rather than never); the
+# notification outbox re-queues what could not be queued.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# Results are kept only for tasks that ask for them (``ignore_result=False``): queueing a
+# task whose result is kept also subscribes to the result backend, which with Redis down
+# blocks the caller for 20 s of reconnection attempts.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The outbox sweep: pending notifications whose message never reached a worker.
+    "notifications-requeue-pending": {
+        "task": "notifications.requeue_pending",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Reminders before deadlines (notifications.reminders); each is sent once.
+    "notifications-send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
+}
 
 # --- Authentication --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -190,6 +217,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MOU Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Sign-up asks for the display name and language too; allauth's e-mails go out in the
+# recipient's language and the UI follows the user's language at login.
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Login throttling is allauth's (cache-backed, so shared by every web process through
+# Redis in production). Its default for failed logins is 10 a minute per IP address and
+# 5 per e-mail address in 5 minutes; after that even the right password is refused
+# until the window has passed.
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -199,6 +234,9 @@ LANGUAGES = [
     ("ja", _("Japanese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen in the switcher, or set from the user's setting at login, lasts
+# beyond the browser session (Django's default cookie dies with it).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 USE_I18N = True
 USE_TZ = True
 # Stored in UTC; shown in Korea/Japan time (both UTC+9, no daylight saving).
@@ -238,6 +276,9 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[MOU Portal] "
+# An SMTP server that stops answering must not hold a worker (and a locked notification
+# row) forever; a timeout is a transient failure, retried with backoff.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Forms and API ---------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -4,8 +4,10 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts import views as accounts_views
 from applications import api as applications_api
 from common.views import healthz
+from notifications import api as notifications_api
 from programs import api as programs_api
 
 router = DefaultRouter()
@@ -13,13 +15,18 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("cycles", programs_api.CycleViewSet, basename="cycle")
 router.register("technologies", programs_api.TechnologyViewSet, basename="technology")
 router.register("challenges", programs_api.ChallengeViewSet, basename="challenge")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 router.register("applications", applications_api.ApplicationViewSet, basename="application")
 
 urlpatterns = [
     path("", include("programs.urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("inbox/", include("notifications.urls")),
+    # Before Django's own: the switcher also saves a logged-in user's language.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

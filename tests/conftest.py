@@ -1,3 +1,6 @@
+import copy
+import uuid
+
 import pytest
 
 from mou_portal.celery import app as celery_app
@@ -11,6 +14,22 @@ def pytest_ignore_collect(collection_path, config):
     if "benchmarks" in collection_path.parts and not config.getoption("benchmark_only"):
         return True
     return None
+
+
+def pytest_collection_modifyitems(items):
+    """A transactional test (live server, real worker) ends by emptying the database,
+    which also removes what data migrations wrote (the three programs). Serialized
+    rollback puts that back before each such test, so no test depends on running before
+    another one."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (marker and marker.kwargs.get("transaction")) or fixtures & {
+            "transactional_db",
+            "live_server",
+        }:
+            options = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**options, serialized_rollback=True), False)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -30,8 +49,19 @@ def _english_by_default(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """PBKDF2's deliberate slowness costs ~0.3 s per test user; tests do not need it."""
+    """Password hashing is deliberately slow; tests log in hundreds of times. What is
+    tested is the login flow, not the hash (production keeps Django's default)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings):
+    """Each test gets its own cache key prefix, so allauth's rate limits (login
+    throttling) and cached values never leak between tests, nor between test runs that
+    share one Redis."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
 
 
 # --- Personas ---------------------------------------------------------------------------

@@ -58,14 +58,23 @@
     var submitting = false;
     var pendingSubmitter = null;
 
+    // "saving", "unsaved" or "saved": what the page knows about the draft on the server.
+    function showState() {
+      form.dataset.state = inFlight > 0 ? "saving" : edits !== savedEdits ? "unsaved" : "saved";
+    }
+    // After htmx has set the form up (its own DOMContentLoaded handler was registered
+    // first): from then on, every edit is autosaved. Tests wait for this attribute.
+    document.addEventListener("DOMContentLoaded", showState);
     form.addEventListener("input", function () {
       edits += 1;
+      showState();
     });
     form.addEventListener("change", function (event) {
       // Text fields already counted on "input"; their "change" on blur is no new edit.
       var type = event.target.type;
       if (type === "radio" || type === "checkbox" || event.target.tagName === "SELECT") {
         edits += 1;
+        showState();
       }
     });
     // Once the form is being submitted, a late autosave must not race it.
@@ -77,12 +86,14 @@
     form.addEventListener("htmx:beforeRequest", function () {
       inFlight += 1;
       sentEdits = edits;
+      showState();
     });
     form.addEventListener("htmx:afterRequest", function (event) {
       inFlight = Math.max(0, inFlight - 1);
       if (event.detail.xhr && event.detail.xhr.status === 200) {
         savedEdits = sentEdits;
       }
+      showState();
       if (pendingSubmitter !== null && inFlight === 0) {
         // The save in flight has updated the version: now submit the form.
         var submitter = pendingSubmitter;

@@ -454,6 +454,24 @@ def test_download_is_an_attachment_with_nosniff_and_the_original_name(client, ap
     assert "no-store" in response["Cache-Control"]
 
 
+def test_replace_link_preselects_the_kind(client, applicant):
+    application = draft_application(user=applicant)
+    services.document_upload(
+        application=application, actor=applicant, kind="pitch_deck", file=pdf_upload()
+    )
+    services.document_upload(
+        application=application, actor=applicant, kind="other", file=pdf_upload()
+    )
+    client.force_login(applicant)
+
+    listing = client.get(_edit(application, "documents")).content.decode()
+    form = client.get(_edit(application, "documents") + "?kind=pitch_deck").content.decode()
+
+    assert listing.count(">Replace</a>") == 1
+    assert 'href="?kind=pitch_deck#upload"' in listing
+    assert '<option value="pitch_deck" selected>' in form
+
+
 def test_document_delete_from_the_documents_step(client, applicant):
     application = draft_application(user=applicant)
     document = services.document_upload(
@@ -735,3 +753,42 @@ def test_api_lists_only_the_users_companies_applications_with_the_staged_status(
     assert [(row["id"], row["status"], row["reference"]) for row in data["results"]] == [
         (own.pk, S.UNDER_REVIEW, own.reference)
     ]
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_dashboard_query_count_does_not_grow_with_applications(client, applicant):
+    company = CompanyFactory(owner=applicant)
+    draft_application(user=applicant, company=company)
+    client.force_login(applicant)
+    few = _queries(client, reverse("applications:dashboard"))
+    for track in Track:
+        for _ in range(2):
+            submitted_application(user=applicant, company=company, cycle=cycle_for(track=track))
+
+    assert _queries(client, reverse("applications:dashboard")) == few
+
+
+def test_detail_query_count_does_not_grow_with_documents_and_history(client, applicant, manager):
+    plain = submitted_application(user=applicant)
+    busy = draft_application(user=applicant, company=plain.company, cycle=cycle_for())
+    complete_application(busy)
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        services.document_upload(
+            application=busy, actor=applicant, kind="other", file=pdf_upload(name)
+        )
+    services.application_submit(
+        application=busy, actor=applicant, consents=["personal_data", "overseas_transfer"]
+    )
+    services.application_screen(application=busy, actor=manager.user, eligible=True)
+    client.force_login(applicant)
+
+    assert _queries(client, busy.get_absolute_url()) == _queries(client, plain.get_absolute_url())

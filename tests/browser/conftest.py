@@ -8,7 +8,6 @@ except under CI, where they fail.
 import os
 
 import pytest
-from django.db import connections
 
 from tests.support.services import CHROMIUM_ARGS, require_chromium
 
@@ -17,10 +16,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # The live server needs committed data, so each test flushes the tables after
-            # itself; serialized rollback restores what the migrations created (the three
-            # programs) before the next one.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -33,21 +28,14 @@ def browser():
     # safe, so Django's async guard is lifted while the browser lives.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = _serialized_contents()
     try:
-        # What the test database was created with, for serialized rollback, as seen from
-        # outside Playwright's event loop (see below).
-        serialized = {
-            alias: connections[alias]._test_serialized_contents
-            for alias in connections
-            if hasattr(connections[alias], "_test_serialized_contents")
-        }
         with sync_playwright() as playwright:
-            # Django's connections are context-local: once Playwright's loop runs in this
-            # thread the ORM gets fresh connection objects, which lack the serialized
-            # contents when the database was set up by an earlier, non-browser test; serialized
-            # rollback would then restore nothing (the programs of the data migration).
-            for alias, contents in serialized.items():
-                connections[alias]._test_serialized_contents = contents
+            # With Playwright's event loop running in this thread, Django's connection
+            # handler hands out new connection objects, which lack the database contents
+            # serialized at set-up; without them a transactional test could not restore
+            # the data migrations' rows that an earlier one flushed.
+            _restore_serialized_contents(serialized)
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
@@ -56,6 +44,23 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _serialized_contents() -> dict[str, str]:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def _restore_serialized_contents(serialized: dict[str, str]) -> None:
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture

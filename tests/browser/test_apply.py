@@ -33,14 +33,6 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    """A cache of this test's own: allauth's rate limits (one verification e-mail per
-    address every three minutes, sign-ups per IP) must not carry over from earlier runs
-    or other suites sharing the Redis server."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
 def _wait_for_mail(to: str, timeout: float = 10.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -55,6 +47,7 @@ def sign_up_and_verify(page, live_server, email: str) -> None:
     """allauth's sign-up and e-mail verification, through stable field names only."""
     page.goto(live_server.url + reverse("account_signup"))
     page.fill("input[name=email]", email)
+    page.fill("input[name=display_name]", "Kim Min-ji")
     page.fill("input[name=password1]", "a-Long-passphrase-2027")
     page.fill("input[name=password2]", "a-Long-passphrase-2027")
     page.press("input[name=password2]", "Enter")
@@ -90,7 +83,15 @@ def register_company(page, *, name: str, business_number: str) -> None:
     page.get_by_role("button", name="Register the company").click()
 
 
+def step_ready(page) -> None:
+    """The step's form is set up for autosave (a person would not type faster than this,
+    a test would)."""
+    expect(page.locator("#step-form[data-state]")).to_have_count(1)
+
+
 def wait_saved(page) -> None:
+    """Every edit made so far is saved (not just an earlier one)."""
+    expect(page.locator("#step-form")).to_have_attribute("data-state", "saved")
     expect(page.locator("#autosave-status .autosave-saved")).to_be_visible()
 
 
@@ -149,6 +150,7 @@ def test_new_user_goes_from_home_page_to_a_submitted_application(page, live_serv
     page.get_by_role("link", name="Continue").click()
 
     # 2. Project.
+    step_ready(page)
     page.fill("input[name=title]", "Off-the-shelf CAR-NK for solid tumours")
     page.fill("textarea[name=summary]", "NK cells engineered to home to solid tumours.")
     page.fill("textarea[name=team]", "Dr. Kim (CSO) and 12 scientists.")
@@ -158,6 +160,7 @@ def test_new_user_goes_from_home_page_to_a_submitted_application(page, live_serv
 
     # 3. The track's own section; autosave, then a reload finds the draft intact.
     expect(page.locator(".step-progress .nav-link.active")).to_have_attribute("data-step", "track")
+    step_ready(page)
     field, text = fill_track_section(page, track)
     wait_saved(page)
     page.reload()
@@ -195,10 +198,16 @@ def test_new_user_goes_from_home_page_to_a_submitted_application(page, live_serv
     assert application.documents.count() == 2
     assert application.consents.count() == 2
 
+    # The receipt, in the inbox (and by e-mail: receipts are always e-mailed).
+    reference = f"{PREFIX[track]}-2027R1-0001"
+    page.locator("#inbox-link").click()
+    expect(page.locator("main")).to_contain_text(f"Application received: {reference}")
+    assert any(reference in message.subject for message in mail.outbox if email in message.to)
+
     page.get_by_role("link", name="My applications").first.click()
     row = page.locator(f".application-row[data-application='{application.pk}']")
     expect(row).to_contain_text("Submitted")
-    expect(row).to_contain_text(f"{PREFIX[track]}-2027R1-0001")
+    expect(row).to_contain_text(reference)
 
 
 def test_submit_after_the_deadline_is_refused_and_the_draft_kept(page, live_server):
@@ -232,6 +241,7 @@ def test_expired_session_loses_nothing(page, live_server):
     application = draft_application(user=user)
     url = reverse("applications:edit", kwargs={"pk": application.pk, "step": "project"})
     log_in(page, live_server, user, next_url=url)
+    step_ready(page)
     page.fill("input[name=title]", "Saved before the session expired")
     wait_saved(page)
 
@@ -250,6 +260,7 @@ def test_expired_session_loses_nothing(page, live_server):
 
     expect(page).to_have_url(re.compile(re.escape(url) + "$"))
     expect(page.locator("#restored-notice")).to_be_visible()
+    step_ready(page)
     expect(page.locator("textarea[name=summary]")).to_have_value("Two hours of careful writing")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("Saved.")
@@ -263,6 +274,7 @@ def test_login_in_another_tab_then_save_again_works(page, live_server):
     application = draft_application(user=user)
     url = reverse("applications:edit", kwargs={"pk": application.pk, "step": "project"})
     log_in(page, live_server, user, next_url=url)
+    step_ready(page)
     page.context.clear_cookies(name="sessionid")
     page.fill("textarea[name=team]", "Typed while logged out")
     expect(page.locator("#autosave-status .autosave-expired")).to_be_visible()
@@ -293,6 +305,7 @@ def test_two_members_editing_at_once_are_told_and_nothing_is_silently_overwritte
         tab = context.new_page()
         tab.on("dialog", lambda dialog: dialog.accept())
         log_in(tab, live_server, user, next_url=url)
+        step_ready(tab)
         pages.append(tab)
     kim, lee = pages
 
@@ -321,6 +334,7 @@ def test_typing_then_continuing_at_once_is_not_a_conflict(page, live_server):
     application = draft_application(user=user, track=Track.OPEN_INNOVATION)
     url = reverse("applications:edit", kwargs={"pk": application.pk, "step": "project"})
     log_in(page, live_server, user, next_url=url)
+    step_ready(page)
     page.on("dialog", lambda dialog: dialog.accept())
 
     for round_ in range(3):
@@ -334,6 +348,7 @@ def test_typing_then_continuing_at_once_is_not_a_conflict(page, live_server):
         expect(page.locator(".step-progress .nav-link.active")).to_have_attribute(
             "data-step", "project"
         )
+        step_ready(page)
 
     application.refresh_from_db()
     assert application.title == "Quick title 2"

@@ -89,6 +89,21 @@ def test_seed_demo_gives_the_applicant_a_company_and_reviewers_submitted_work():
             assert application.consents.count() == 2
 
 
+def test_seed_demo_sends_each_demo_receipt_once(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+
+    receipts = sorted(m.subject for m in mailoutbox if "Application received" in m.subject)
+    references = sorted(
+        Application.objects.exclude(reference=None).values_list("reference", flat=True)
+    )
+    assert len(receipts) == len(references) == 6
+    for subject, reference in zip(receipts, references, strict=True):
+        assert subject.endswith(f"Application received: {reference}")
+
+
 def test_seed_demo_twice_changes_nothing():
     call_command("seed_demo", stdout=StringIO())
     before = _snapshot()

@@ -5,6 +5,7 @@ messages from other runs cannot reach it, and tasks queued by the test process g
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from kombu import pools
 
 from mou_portal.celery import app
 
@@ -80,11 +82,13 @@ def running_worker(*, redis_url: str, extra_env: dict | None = None, log_path: P
         broker_url=redis_url,
         result_backend=redis_url,
     )
+    reset_broker_connections()
     try:
         _wait_until_ready(process, queue, log_path)
         yield queue
     finally:
         app.conf.update(saved)
+        reset_broker_connections()
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -92,6 +96,32 @@ def running_worker(*, redis_url: str, extra_env: dict | None = None, log_path: P
             process.kill()
             process.wait()
         log.close()
+
+
+def reset_broker_connections() -> None:
+    """Forget the pooled broker connections, so the next publish uses ``broker_url`` as
+    it is now (Celery caches its connection pools on first use and resets them this way
+    after a fork)."""
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_unreachable():
+    """Tasks are published (not run eagerly) to a broker nobody listens on, as when
+    Redis is down: every publish fails with a connection error."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=f"redis://127.0.0.1:{port}/0")
+    reset_broker_connections()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        reset_broker_connections()
 
 
 def _wait_until_ready(process: subprocess.Popen, queue: str, log_path: Path) -> None:

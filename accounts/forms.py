@@ -1,0 +1,55 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .language import is_portal_language
+from .models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up (e-mail and password twice) plus the name and language."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=150,
+        help_text=_("How your name is shown to others in the portal, e.g. “Kim Min-ji”."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("For the pages when you log in and for the e-mails we send you."),
+    )
+
+    field_order = ["email", "display_name", "preferred_language", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = translation.get_language()
+        self.fields["preferred_language"].initial = (
+            current if is_portal_language(current) else settings.LANGUAGE_CODE
+        )
+        self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+
+    def custom_signup(self, request, user):
+        # Called before the verification e-mail goes out, so that e-mail is already in
+        # the chosen language.
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.preferred_language = self.cleaned_data["preferred_language"]
+        user.save(update_fields=["display_name", "preferred_language"])
+
+
+class UserSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "preferred_language", "email_opt_out"]
+        labels = {"email_opt_out": _("Send me only essential e-mails")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "settings-form"
+        self.helper.add_input(Submit("save", _("Save settings")))

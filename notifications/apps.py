@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        # Each app declares its reminders in its own ``reminders.py``; importing them
+        # here fills the registry that the Celery beat task walks.
+        autodiscover_modules("reminders")

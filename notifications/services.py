@@ -1,0 +1,404 @@
+"""Writes of the notifications domain: the one way the portal tells anyone anything.
+
+Record first, deliver second. ``notify`` writes one ``Notification`` per recipient in the
+caller's transaction and hands the new rows to Celery once that transaction commits; the
+delivery task (``notification_deliver``) locks the row and e-mails it only while it is
+still pending. A broker that is down when the action commits costs nothing but time: the
+rows stay pending and ``notifications_requeue_pending`` (Celery beat, every minute)
+queues them again.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.utils import timezone
+
+from .enums import DELIVERY_TRANSITIONS, ESSENTIAL_KINDS, DeliveryState, NotificationKind
+from .models import Notification
+from .rendering import absolute_url, render_notification
+
+logger = logging.getLogger(__name__)
+
+User = get_user_model()
+
+EVENT_KEY_MAX_LENGTH = 100
+# Delivery attempts before a notification is marked failed, and the backoff between
+# them: 1, 2, 4, 8, 16, 30, 30 minutes (about an hour and a half in all), so that an
+# SMTP outage of that length loses nothing.
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_MAX_SECONDS = 30 * 60
+# A task may run this much earlier than ``next_attempt_at`` and still count as due
+# (clock skew between worker hosts, ETA rounding).
+DUE_TOLERANCE = timedelta(seconds=5)
+# The sweep leaves pending rows alone this long after they were due: their task is most
+# probably on its way.
+REQUEUE_AFTER = timedelta(minutes=1)
+REQUEUE_BATCH = 500
+
+
+# --- notify -----------------------------------------------------------------------------
+
+
+def notify(
+    *,
+    kind: str,
+    target: models.Model,
+    recipients: Iterable[User] | User,
+    context: dict | None = None,
+    event_key: str = "",
+    actor: User | None = None,
+) -> list[Notification]:
+    """Tell ``recipients`` that event ``kind`` happened to ``target``.
+
+    Writes one ``Notification`` per recipient in the caller's transaction (a savepoint
+    inside it), and queues their e-mails with ``transaction.on_commit``: a rolled-back
+    action leaves no row and sends nothing.
+
+    * Idempotent on (``kind``, ``target``, ``event_key``, recipient): repeating an event
+      creates and sends nothing new. ``event_key`` tells apart distinct events of one
+      kind on one object, e.g. ``"status:ineligible"`` or ``"reminder:3d"``.
+    * Duplicate recipients are collapsed; inactive users are skipped.
+    * Subject and bodies are rendered now, in each recipient's ``preferred_language``,
+      from the templates of ``kind`` (see ``notifications.rendering``). ``context`` is
+      extra template context; its ``"url"`` entry (a portal path such as
+      ``reverse(...)`` or a full URL), or else ``target.get_absolute_url()``, is where the
+      notification leads: stored for the inbox and given to templates as the absolute
+      ``url``.
+
+    Returns the notifications this call created, in the order of ``recipients`` (empty
+    when the event was already notified). Raises ``ValueError`` for a kind that is not a
+    ``NotificationKind``.
+    """
+    kind = NotificationKind(kind).value
+    if len(event_key) > EVENT_KEY_MAX_LENGTH:
+        raise ValueError(f"event_key is longer than {EVENT_KEY_MAX_LENGTH} characters.")
+    if target is None or target.pk is None:
+        raise ValueError("A notification needs a saved target object.")
+    context = dict(context or {})
+    people = _unique_active(recipients)
+    if not people:
+        return []
+
+    target_type = ContentType.objects.get_for_model(target)
+    keys = {
+        person.pk: idempotency_key(
+            kind=kind, target_type=target_type, target_id=target.pk,
+            event_key=event_key, recipient_id=person.pk,
+        )
+        for person in people
+    }  # fmt: skip
+    link = str(context.pop("url", "") or _default_link(target))
+    essential = kind in ESSENTIAL_KINDS
+
+    with transaction.atomic():
+        existing = set(
+            Notification.objects.filter(idempotency_key__in=keys.values()).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        now = timezone.now()
+        rows = []
+        for person in people:
+            if keys[person.pk] in existing:
+                continue
+            language = person.preferred_language or settings.LANGUAGE_CODE
+            rendered = render_notification(
+                kind=kind,
+                language=language,
+                context={
+                    **context,
+                    "recipient": person,
+                    "target": target,
+                    "actor": actor,
+                    "site_url": settings.SITE_URL,
+                    "url": absolute_url(link) if link else "",
+                    "essential": essential,
+                },
+            )
+            rows.append(
+                Notification(
+                    recipient=person,
+                    kind=kind,
+                    event_key=event_key,
+                    target_type=target_type,
+                    target_id=target.pk,
+                    actor=actor,
+                    idempotency_key=keys[person.pk],
+                    language=language,
+                    subject=rendered.subject,
+                    body=rendered.body,
+                    body_html=rendered.body_html,
+                    link=link,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        if not rows:
+            return []
+        # A concurrent identical event may have inserted some keys since the check above;
+        # those are skipped here and delivered by whoever wrote them.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        position = {row.idempotency_key: index for index, row in enumerate(rows)}
+        created = sorted(
+            Notification.objects.filter(idempotency_key__in=position).select_related("recipient"),
+            key=lambda notification: position[notification.idempotency_key],
+        )
+        transaction.on_commit(partial(_queue_after_commit, [row.pk for row in created]))
+    return created
+
+
+def idempotency_key(
+    *, kind: str, target_type: ContentType, target_id: int, event_key: str, recipient_id: int
+) -> str:
+    """``status_changed:applications.application:42:status:ineligible:7`` – readable in
+    the admin and unique per event, object and recipient."""
+    label = f"{target_type.app_label}.{target_type.model}"
+    return f"{kind}:{label}:{target_id}:{event_key}:{recipient_id}"
+
+
+def _unique_active(recipients) -> list[User]:
+    if isinstance(recipients, User):
+        recipients = [recipients]
+    seen: set[int] = set()
+    people = []
+    for person in recipients:
+        if person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        people.append(person)
+    return people
+
+
+def _default_link(target: models.Model) -> str:
+    get_absolute_url = getattr(target, "get_absolute_url", None)
+    return get_absolute_url() if callable(get_absolute_url) else ""
+
+
+def _queue_after_commit(notification_ids: list[int]) -> None:
+    # Imported here: tasks sit above services in the layers.
+    from .tasks import queue_deliveries
+
+    queue_deliveries(notification_ids)
+
+
+# --- delivery ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery attempt did; ``retry_in`` (seconds) when it should try again."""
+
+    outcome: str
+    retry_in: int | None = None
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Delivery:
+    """E-mail one notification, at most once.
+
+    Locks the row and acts only if it is still pending and due, so that two tasks for
+    the same notification (a retry and a sweep, or a message delivered twice) send one
+    e-mail: the second waits for the lock, then finds it sent. Side effects, in one
+    transaction:
+
+    * sent → ``state=sent``, ``sent_at``;
+    * recipient opted out of non-essential e-mail, or deactivated → ``state=skipped``
+      (the inbox row stays);
+    * permanent refusal (every recipient address refused with a 5xx) → ``state=failed``
+      with the error;
+    * anything else (connection, timeout, 4xx, an unexpected error) → ``attempts`` + 1,
+      ``last_error``, and ``next_attempt_at`` after an exponential backoff; the returned
+      ``retry_in`` says when to try again. After ``MAX_ATTEMPTS`` → ``state=failed``.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        notification = (
+            # Lock the notification only, not the joined user row: a user saving their
+            # settings must not wait for an SMTP server.
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            return Delivery("missing")
+        if notification.state != DeliveryState.PENDING:
+            return Delivery(f"already {notification.state}")
+        if notification.next_attempt_at > now + DUE_TOLERANCE:
+            # Another message (a scheduled retry) owns this attempt.
+            return Delivery("not due")
+        recipient = notification.recipient
+        if not recipient.is_active or (
+            recipient.email_opt_out and notification.kind not in ESSENTIAL_KINDS
+        ):
+            _move(notification, DeliveryState.SKIPPED)
+            notification.save(update_fields=["state"])
+            return Delivery(DeliveryState.SKIPPED)
+        try:
+            email_message(notification).send()
+        except Exception as exc:
+            return _record_failure(notification, exc, now=now)
+        _move(notification, DeliveryState.SENT)
+        notification.sent_at = timezone.now()
+        notification.attempts += 1
+        notification.last_error = ""
+        notification.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+    return Delivery(DeliveryState.SENT)
+
+
+def email_message(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail of a notification, from its stored rendering."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    message = EmailMultiAlternatives(
+        subject=settings.EMAIL_SUBJECT_PREFIX + notification.subject,
+        body=notification.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        headers={
+            # The same Message-ID on every attempt lets mail systems drop a duplicate
+            # if an attempt's outcome was lost after the server accepted it.
+            "Message-ID": (
+                f"<notification-{notification.pk}."
+                f"{int(notification.created_at.timestamp())}@{domain}>"
+            ),
+            "Content-Language": notification.language,
+            # RFC 3834: no out-of-office replies to machine mail.
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
+    )
+    message.attach_alternative(notification.body_html, "text/html")
+    return message
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Wait before attempt ``attempts + 1``: 60 s doubled each time, at most 30 minutes.
+
+    >>> [backoff_seconds(n) for n in range(1, 8)]
+    [60, 120, 240, 480, 960, 1800, 1800]
+    """
+    return min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
+
+
+def is_permanent_failure(exc: Exception) -> bool:
+    """Only a refusal that retrying cannot change: every recipient refused with 5xx."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return False
+
+
+def _record_failure(notification: Notification, exc: Exception, *, now: datetime) -> Delivery:
+    notification.attempts += 1
+    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    fields = ["attempts", "last_error"]
+    if is_permanent_failure(exc) or notification.attempts >= MAX_ATTEMPTS:
+        logger.error(
+            "Notification %s failed for good after %s attempt(s): %s",
+            notification.pk,
+            notification.attempts,
+            notification.last_error,
+        )
+        _move(notification, DeliveryState.FAILED)
+        notification.save(update_fields=[*fields, "state"])
+        return Delivery(DeliveryState.FAILED)
+    delay = backoff_seconds(notification.attempts)
+    notification.next_attempt_at = now + timedelta(seconds=delay)
+    notification.save(update_fields=[*fields, "next_attempt_at"])
+    logger.warning(
+        "Notification %s not sent (attempt %s), retrying in %s s: %s",
+        notification.pk,
+        notification.attempts,
+        delay,
+        notification.last_error,
+        exc_info=not isinstance(exc, OSError | smtplib.SMTPException),
+    )
+    return Delivery("retry", retry_in=delay)
+
+
+def _move(notification: Notification, to: str) -> None:
+    if to not in DELIVERY_TRANSITIONS[notification.state]:
+        raise ValueError(f"A notification cannot go from {notification.state} to {to}.")
+    notification.state = to
+
+
+# --- sweep and operator retry -------------------------------------------------------------
+
+
+def notifications_requeue_pending(
+    *, now: datetime | None = None, limit: int = REQUEUE_BATCH
+) -> int:
+    """Queue again the pending notifications overdue by more than a minute: their message
+    was never published (broker down at commit) or got lost. Rows being delivered right
+    now are locked and skipped. Sets their ``next_attempt_at`` to now, so a row is
+    re-queued at most once a minute however long the broker stays away. Returns how many
+    were handed to the broker."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now - REQUEUE_AFTER)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    if not ids:
+        return 0
+    logger.info("Re-queueing %s pending notification(s).", len(ids))
+    from .tasks import queue_deliveries
+
+    return queue_deliveries(ids)
+
+
+def notification_retry(*, notification: Notification, actor: User) -> Notification:
+    """Put a failed e-mail back in the queue (an operator, once the cause is fixed).
+
+    Staff only. Resets ``attempts`` and ``last_error``; delivery is queued after commit.
+    """
+    if not actor.is_staff:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        _move(locked, DeliveryState.PENDING)
+        locked.attempts = 0
+        locked.last_error = ""
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+        transaction.on_commit(partial(_queue_after_commit, [locked.pk]))
+    return locked
+
+
+# --- the inbox ------------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+    """Mark one of the actor's own notifications read (a conditional update: marking twice
+    keeps the first time). Raises ``PermissionDenied`` for someone else's."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor read; returns how many."""
+    with transaction.atomic():
+        return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
