@@ -30,7 +30,8 @@ def invitation_created(*, invitation_id: int) -> None:
 
 def status_changed(*, application_id: int, source: str, target: str, actor_id: int) -> None:
     """Called after a transition commits: the receipt on submission, a notice to the team on
-    withdrawal, a notice when the application goes under review."""
+    withdrawal, a notice when the application goes under review, and the reason when it
+    is screened out."""
     from .models import Application
 
     if target in STAGED:
@@ -52,6 +53,21 @@ def status_changed(*, application_id: int, source: str, target: str, actor_id: i
             recipients=recipients,
             actor=actor,
             context={"documents": list(application.documents.order_by("kind", "pk"))},
+        )
+    elif target == S.INELIGIBLE:
+        # Not staged: the company learns at once that it is out, and why.
+        reason = (
+            application.status_changes.filter(to_status=S.INELIGIBLE)
+            .values_list("note", flat=True)
+            .last()
+        )
+        notify(
+            kind=NotificationKind.APPLICATION_INELIGIBLE,
+            target=application,
+            recipients=recipients,
+            actor=actor,
+            event_key=f"status:{target}",
+            context={"reason": reason or ""},
         )
     elif target == S.WITHDRAWN:
         reason = (

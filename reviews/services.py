@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,8 @@ from applications.enums import ApplicationStatus
 from applications.models import Application, Company
 from applications.rules import manages_program
 from applications.services import application_screen
+from notifications.enums import NotificationKind
+from notifications.services import notify
 from programs.enums import CyclePhase
 from programs.models import Cycle
 from programs.services import TransitionError, cycle_transition
@@ -553,7 +556,33 @@ def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> 
 
 
 def _notify_assigned(cycle: Cycle, by_reviewer: dict[int, list[int]]) -> None:
-    """Queue one notification per reviewer for their newly confirmed assignments."""
+    """One notification per reviewer for their newly confirmed assignments, with the
+    review due date and the references (never company names: the cycle may be blind).
+    The event key names the batch by its first assignment, so it is sent once."""
+    references: dict[int, list[str]] = defaultdict(list)
+    for reviewer_id, reference in (
+        Assignment.objects.filter(pk__in=[pk for ids in by_reviewer.values() for pk in ids])
+        .order_by("application__reference")
+        .values_list("reviewer_id", "application__reference")
+    ):
+        references[reviewer_id].append(reference)
+    pledged = set(
+        PledgeAcceptance.objects.filter(cycle=cycle, reviewer_id__in=by_reviewer).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    for reviewer in Reviewer.objects.filter(pk__in=by_reviewer).select_related("user"):
+        notify(
+            kind=NotificationKind.REVIEWER_ASSIGNED,
+            target=cycle,
+            recipients=[reviewer.user],
+            event_key=f"assigned:{min(by_reviewer[reviewer.pk])}",
+            context={
+                "references": references[reviewer.pk],
+                "pledge_needed": reviewer.pk not in pledged,
+                "url": reverse("reviews:reviewer_dashboard"),
+            },
+        )
 
 
 # --- Reviews ------------------------------------------------------------------------------
@@ -759,7 +788,23 @@ def review_reopen(*, review: Review, actor, reason: str, now: datetime | None = 
 
 
 def _notify_reopened(review: Review, *, reason: str, actor) -> None:
-    """Queue the reviewer's notification of a reopened review."""
+    """The reviewer's notice of a reopened review, with the manager's reason; one per
+    reopening (the event key counts them)."""
+    assignment = review.assignment
+    reopenings = review.history.filter(to_status=ReviewStatus.DRAFT).count()
+    notify(
+        kind=NotificationKind.REVIEW_REOPENED,
+        target=review,
+        recipients=[assignment.reviewer.user],
+        actor=actor,
+        event_key=f"reopen:{reopenings}",
+        context={
+            "reference": assignment.application.reference,
+            "cycle": assignment.application.cycle,
+            "reason": reason,
+            "url": reverse("reviews:review", kwargs={"pk": assignment.pk}),
+        },
+    )
 
 
 # =========================================================================================
