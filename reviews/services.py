@@ -290,10 +290,13 @@ def cycle_advance(*, cycle: Cycle, to: str, actor) -> Cycle:
     Side effects as ``programs.services.cycle_transition`` (the phase, a history row).
     """
     _require_manager(cycle, actor)
-    if HUB_PHASE_MOVES.get(cycle.phase) != to:
+    if to not in CyclePhase.values or HUB_PHASE_MOVES.get(cycle.phase) != to:
         raise TransitionError(
             _("A cycle cannot go from “%(source)s” to “%(target)s” here.")
-            % {"source": CyclePhase(cycle.phase).label, "target": CyclePhase(to).label},
+            % {
+                "source": CyclePhase(cycle.phase).label,
+                "target": CyclePhase(to).label if to in CyclePhase.values else to,
+            },
             code="transition_not_allowed",
         )
     return cycle_transition(cycle=cycle, to=to, actor=actor)

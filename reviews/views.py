@@ -330,7 +330,7 @@ def manage_cycle_phase(request, cycle_pk: int):
     cycle = selectors.get_cycle_for_manager(request.user, cycle_pk)
     try:
         services.cycle_advance(cycle=cycle, to=request.POST.get("to", ""), actor=request.user)
-    except (ValidationError, PermissionDenied, ValueError) as error:
+    except (ValidationError, PermissionDenied) as error:
         messages.error(request, _message(error))
     else:
         messages.success(

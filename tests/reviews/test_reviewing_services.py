@@ -344,6 +344,7 @@ def test_cycle_advance_closes_the_call_and_starts_the_review(cycle, boss, source
         (CyclePhase.OPEN, CyclePhase.REVIEW),
         (CyclePhase.REVIEW, CyclePhase.DECIDED),
         (CyclePhase.CLOSED, CyclePhase.OPEN),
+        (CyclePhase.OPEN, "nonsense"),
     ],
 )
 def test_cycle_advance_offers_only_the_two_moves(cycle, boss, source, target):
