@@ -54,32 +54,22 @@ def status_changed(*, application_id: int, source: str, target: str, actor_id: i
             actor=actor,
             context={"documents": list(application.documents.order_by("kind", "pk"))},
         )
-    elif target == S.INELIGIBLE:
-        # Not staged: the company learns at once that it is out, and why.
+    elif target in (S.INELIGIBLE, S.WITHDRAWN):
+        # With the reason given. Screening out is not staged: the company learns at once
+        # that it is out, and why.
         reason = (
-            application.status_changes.filter(to_status=S.INELIGIBLE)
+            application.status_changes.filter(to_status=target)
             .values_list("note", flat=True)
             .last()
         )
         notify(
-            kind=NotificationKind.APPLICATION_INELIGIBLE,
+            kind=NotificationKind.APPLICATION_INELIGIBLE
+            if target == S.INELIGIBLE
+            else NotificationKind.APPLICATION_WITHDRAWN,
             target=application,
             recipients=recipients,
             actor=actor,
-            event_key=f"status:{target}",
-            context={"reason": reason or ""},
-        )
-    elif target == S.WITHDRAWN:
-        reason = (
-            application.status_changes.filter(to_status=S.WITHDRAWN)
-            .values_list("note", flat=True)
-            .last()
-        )
-        notify(
-            kind=NotificationKind.APPLICATION_WITHDRAWN,
-            target=application,
-            recipients=recipients,
-            actor=actor,
+            event_key=f"status:{target}" if target == S.INELIGIBLE else "",
             context={"reason": reason or ""},
         )
     else:
