@@ -278,6 +278,8 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
             # RFC 3834: no out-of-office replies to machine mail.
             "Auto-Submitted": "auto-generated",
             "X-Auto-Response-Suppress": "All",
+            # The event type, whatever the language: for recipients' mail filters.
+            "X-MOU-Portal-Kind": notification.kind,
         },
     )
     message.attach_alternative(notification.body_html, "text/html")

@@ -87,7 +87,7 @@ def test_confirming_the_address_logs_in_and_sends_the_welcome(
     assert welcome.kind == NotificationKind.WELCOME
     assert welcome.state == DeliveryState.SENT
     assert welcome.language == "ko"
-    assert mailoutbox[-1].subject == "[MOU Portal] Welcome to the MSS–iPark MOU Portal"
+    assert mailoutbox[-1].subject == "[MOU Portal] MSS–iPark MOU 포털에 오신 것을 환영합니다"
     # Logging in switched the interface to the user's language.
     assert response.cookies["django_language"].value == "ko"
 

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from applications import services
 from applications.enums import ApplicationStatus
@@ -344,7 +345,13 @@ def test_autosave_from_an_expired_session_keeps_the_text_for_after_login(client,
     client.post(reverse("account_login"), {"login": applicant.email, "password": PASSWORD})
     content = client.get(_edit(application, "project")).content.decode()
     assert 'value="Typed while away"' in content
-    assert "before your session expired" in content
+    # Logging in switched to the applicant's language (Korean).
+    with translation.override("ko"):
+        notice = gettext(
+            "This is what you typed before your session expired; it has not been saved yet. "
+            "Check it and press Save."
+        )
+    assert notice in content
 
 
 def test_step_post_from_an_expired_session_goes_to_login_and_comes_back_with_the_text(

@@ -22,7 +22,8 @@ def test_outbox_is_listed_read_only(admin_client, applicant):
     detail = admin_client.get(f"/admin/notifications/notification/{row.pk}/change/")
 
     assert listing.status_code == 200
-    assert "Test message from the MOU Portal" in listing.content.decode()
+    assert row.subject in listing.content.decode()
+    assert row.subject == "MOU 포털 테스트 메시지"  # stored as the applicant reads it
     assert detail.status_code == 200
     assert b'name="subject"' not in detail.content
     assert admin_client.get("/admin/notifications/notification/add/").status_code == 403

@@ -31,7 +31,7 @@ def test_list_shows_only_the_users_own_unread_first(api, applicant, other_applic
     assert (second["id"], second["is_read"]) == (read.pk, True)
     assert first["kind"] == "test_message"
     assert first["kind_label"] == "Test message"
-    assert first["subject"] == "Test message from the MOU Portal"
+    assert first["subject"] == "MOU 포털 테스트 메시지"  # as the applicant (Korean) reads it
     assert first["link"] == "/inbox/"
     assert set(first) == {
         "id", "kind", "kind_label", "subject", "body", "link", "created_at", "read_at", "is_read"

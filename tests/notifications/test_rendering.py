@@ -10,19 +10,31 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    ("language", "language_name"),
-    [("en", "English"), ("ko", "한국어"), ("ja", "日本語")],
+    ("language", "language_name", "subject", "sentence"),
+    [
+        (
+            "en",
+            "English",
+            "Welcome to the MSS–iPark MOU Portal",
+            "The portal writes to you in English.",
+        ),
+        ("ko", "한국어", "MSS–iPark MOU 포털에 오신 것을 환영합니다", "한국어"),
+        ("ja", "日本語", "MSS–iPark MOUポータルへようこそ", "ポータルからは日本語でご連絡します。"),
+    ],
 )
-def test_welcome_renders_in_the_recipients_language(language, language_name):
+def test_welcome_renders_in_the_recipients_language(language, language_name, subject, sentence):
     user = UserFactory(display_name="Kim", preferred_language=language)
 
     (notification,) = notify(kind=NotificationKind.WELCOME, target=user, recipients=[user])
 
     assert notification.language == language
+    assert notification.subject == subject
     assert f'<html lang="{language}">' in notification.body_html
-    # The language's own name, as the recipient reads it.
-    assert f"The portal writes to you in {language_name}." in " ".join(notification.body.split())
+    # The language's own name, as the recipient reads it, in a sentence of their language.
+    assert sentence in " ".join(notification.body.split())
     assert language_name in notification.body_html
+    if language != "en":
+        assert "The portal writes to you" not in notification.body
 
 
 def test_recipients_of_one_event_each_get_their_own_language():

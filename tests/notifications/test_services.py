@@ -54,9 +54,13 @@ def test_notify_writes_one_row_per_recipient_with_its_rendering(applicant, other
     assert first.event_key == "check"
     assert first.state == DeliveryState.PENDING
     assert first.read_at is None and first.sent_at is None
-    assert first.subject == "Test message from the MOU Portal"
-    assert first.body.startswith("Hello Applicant,\n")
+    # The applicant reads Korean: subject and greeting are in Korean.
+    assert first.subject == "MOU 포털 테스트 메시지"
+    assert first.body.startswith("Applicant 님, 안녕하십니까.\n")
     assert '<html lang="ko">' in first.body_html
+    second = rows[1]
+    assert second.subject == "Test message from the MOU Portal"
+    assert second.body.startswith("Hello Other applicant,\n")
     assert first.idempotency_key == f"test_message:programs.cycle:{cycle.pk}:check:{applicant.pk}"
     # Cycles have a public page: that is where the notification leads.
     assert first.link == cycle.get_absolute_url()
@@ -183,7 +187,7 @@ def test_deliver_sends_one_email_and_marks_it_sent(applicant, mailoutbox):
     assert notification.attempts == 1
     (message,) = mailoutbox
     assert message.to == ["applicant@example.com"]
-    assert message.subject == "[MOU Portal] Test message from the MOU Portal"
+    assert message.subject == "[MOU Portal] MOU 포털 테스트 메시지"  # the applicant reads Korean
     assert message.body == notification.body
     assert message.alternatives[0].content == notification.body_html
     assert message.extra_headers["Content-Language"] == "ko"
@@ -261,7 +265,7 @@ def test_deliver_through_smtp_reaches_the_server(applicant, smtp_settings):
     assert delivery.outcome == "sent"
     (message,) = sink.messages
     assert message["To"] == "applicant@example.com"
-    assert subject(message) == "[MOU Portal] Test message from the MOU Portal"
+    assert subject(message) == "[MOU Portal] MOU 포털 테스트 메시지"  # the applicant reads Korean
 
 
 def test_deliver_with_the_smtp_server_down_schedules_a_retry(applicant, smtp_settings):

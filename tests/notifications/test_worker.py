@@ -78,8 +78,9 @@ def test_an_event_produces_one_email_and_one_inbox_row(worker, maildir):
     wait_for_state(notification, DeliveryState.SENT)
     (message,) = read_mail_dir(maildir)
     assert message["To"] == "founder@example.com"
-    assert subject(message) == "[MOU Portal] Test message from the MOU Portal"
+    assert subject(message) == "[MOU Portal] MOUポータルからのテストメッセージ"  # in Japanese
     assert message["Content-Language"] == "ja"
+    assert message["X-MOU-Portal-Kind"] == "test_message"
     assert text_part(message) == notification.body
     assert Notification.objects.filter(recipient=user).count() == 1
     assert notification.sent_at is not None
