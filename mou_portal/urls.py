@@ -21,6 +21,7 @@ router.register("applications", applications_api.ApplicationViewSet, basename="a
 urlpatterns = [
     path("", include("programs.urls")),
     path("", include("applications.urls")),
+    path("", include("reviews.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("inbox/", include("notifications.urls")),

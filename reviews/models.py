@@ -1,11 +1,23 @@
-"""Reviewers, conflicts, assignments, reviews and decisions."""
+"""Reviewers, their pledges and conflicts, assignments, reviews with criterion scores,
+and the joint approval of a cycle's decisions.
+
+Status fields are written only by the transition services in ``reviews.services``.
+The score formula lives in ``reviews.scoring``; nothing here computes a score.
+"""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application, Company
 from programs.enums import Field, Organisation
+from programs.models import Criterion, Cycle, ProgramManager
 from programs.validators import validate_fields
+
+from .enums import AssignmentStatus, Recommendation, ReviewStatus
 
 
 class Reviewer(models.Model):
@@ -39,3 +51,247 @@ class Reviewer(models.Model):
     def expertise_labels(self) -> list[str]:
         labels = dict(Field.choices)
         return [labels[field] for field in self.expertise if field in labels]
+
+
+class PledgeAcceptance(models.Model):
+    """The evaluator pledge of a cycle (confidentiality, no contact with applicants, duty to
+    declare interests), accepted by a reviewer before any application of the cycle opens."""
+
+    reviewer = models.ForeignKey(
+        Reviewer, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("reviewer")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("cycle")
+    )
+    text_version = models.CharField(_("pledge text version"), max_length=64)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pledge acceptance")
+        verbose_name_plural = _("pledge acceptances")
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "cycle"], name="pledge_once_per_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} — {self.cycle}"
+
+
+class ConflictDeclaration(models.Model):
+    """A reviewer's declared conflict of interest with a company: they are never assigned
+    to, and can never open, that company's applications."""
+
+    reviewer = models.ForeignKey(
+        Reviewer, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("reviewer")
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="reviewer_conflicts",
+        verbose_name=_("company"),
+    )
+    reason = models.TextField(_("reason"))
+    # Set when the conflict was declared by declining an assignment: in a blind cycle the
+    # reviewer was never shown the company, so their profile names the application instead.
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declared on application"),
+    )
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["-declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "company"], name="conflict_once_per_company"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} ✕ {self.company}"
+
+
+class Assignment(models.Model):
+    """A reviewer asked to review an application."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("application"),
+    )
+    reviewer = models.ForeignKey(
+        Reviewer,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("reviewer"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.PROPOSED,
+        editable=False,
+    )
+    is_manual = models.BooleanField(
+        _("added by hand"), default=False, help_text=_("Added by a manager, not proposed.")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["application", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="assignment_once_per_reviewer"
+            )
+        ]
+        indexes = [models.Index(fields=["reviewer", "status"], name="assignment_reviewer_status")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.application}"
+
+
+class Review(models.Model):
+    """The review of one active assignment: a score per criterion, a comment for the
+    applicant, an internal comment and a recommendation. Editable while a draft; locked
+    once submitted until a manager reopens it."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="review", verbose_name=_("assignment")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        editable=False,
+    )
+    comment_to_applicant = models.TextField(
+        _("comment to the applicant"),
+        blank=True,
+        help_text=_("Shared with the company after the results are announced, without your name."),
+    )
+    internal_comment = models.TextField(
+        _("internal comment"),
+        blank=True,
+        help_text=_("Seen only by reviewers and managers, never by the applicant."),
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=32, choices=Recommendation.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["assignment"]
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+
+class CriterionScore(models.Model):
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    # The upper bound is the criterion's own max_score, checked by the review services.
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        ordering = ["review", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class ReviewStatusChange(models.Model):
+    """History of a review: submitted, reopened (by whom, why)."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="history", verbose_name=_("review")
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=ReviewStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=ReviewStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review status change")
+        verbose_name_plural = _("review status changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.from_status} → {self.to_status}"
+
+
+class DecisionApproval(models.Model):
+    """A manager's approval of a cycle's decision list. Results are announced only when a
+    manager of MSS and a manager of iPark have an approval standing; any change to a
+    decision withdraws every standing approval of the cycle (kept, with ``withdrawn_at``)."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("cycle")
+    )
+    manager = models.ForeignKey(
+        ProgramManager,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        verbose_name=_("manager"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=16, choices=Organisation.choices)
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("decision approval")
+        verbose_name_plural = _("decision approvals")
+        ordering = ["-approved_at"]
+        constraints = [
+            # One standing approval per organisation and cycle.
+            models.UniqueConstraint(
+                fields=["cycle", "organisation"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="approval_one_standing_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.get_organisation_display()}"

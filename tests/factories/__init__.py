@@ -20,7 +20,7 @@ from .programs import (
     open_cycle,
     program_for,
 )
-from .reviews import ReviewerFactory
+from .reviews import ReviewerFactory, active_assignment, submitted_review
 
 __all__ = [
     "ChallengeFactory",
@@ -32,6 +32,7 @@ __all__ = [
     "ReviewerFactory",
     "TechnologyFactory",
     "UserFactory",
+    "active_assignment",
     "complete_application",
     "cycle_for",
     "draft_application",
@@ -40,4 +41,5 @@ __all__ = [
     "pdf_upload",
     "program_for",
     "submitted_application",
+    "submitted_review",
 ]

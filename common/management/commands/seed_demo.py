@@ -7,8 +7,9 @@ from applications import demo as applications_demo
 from programs import demo as programs_demo
 from reviews import demo as reviews_demo
 
-# Each domain app seeds its own part; order matters (programs before the people who use them).
-SEEDERS = [accounts_demo.seed, programs_demo.seed, reviews_demo.seed, applications_demo.seed]
+# Each domain app seeds its own part; order matters (programs before the people who use them,
+# applications before the reviews of them).
+SEEDERS = [accounts_demo.seed, programs_demo.seed, applications_demo.seed, reviews_demo.seed]
 
 
 class Command(BaseCommand):
