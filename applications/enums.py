@@ -31,8 +31,9 @@ LIVE = frozenset(set(S) - {S.WITHDRAWN})
 # Outcomes of the selection.
 DECIDED = frozenset({S.SELECTED, S.WAITLISTED, S.REJECTED})
 # Staged outcomes: written by managers at once, shown to applicants only once the cycle is
-# announced (until then they read "under review"). Screening out is an outcome too.
-STAGED = DECIDED | {S.INELIGIBLE}
+# announced (until then they read "under review"). Screening out is not staged: the
+# company is told at once, with the reason (issue 5), so that it can act on it.
+STAGED = DECIDED
 # Sent in: has a reference and belongs to the review pipeline.
 SENT_IN = frozenset(set(S) - {S.DRAFT})
 
@@ -45,6 +46,7 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     S.UNDER_REVIEW: frozenset({S.SELECTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
     # An outcome is staged until the announcement, so the applicant, who still reads
     # "under review", may still withdraw; the service refuses once results are announced.
+    # An ineligible application may be withdrawn to free the company's place in the cycle.
     S.INELIGIBLE: frozenset({S.WITHDRAWN}),
     # Until the announcement a manager may change a decision or take it back (under
     # review); once announced only AFTER_ANNOUNCEMENT below remains.

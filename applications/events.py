@@ -30,7 +30,8 @@ def invitation_created(*, invitation_id: int) -> None:
 
 def status_changed(*, application_id: int, source: str, target: str, actor_id: int) -> None:
     """Called after a transition commits: the receipt on submission, a notice to the team on
-    withdrawal, a notice when the application goes under review."""
+    withdrawal, a notice when the application goes under review, and the reason when it
+    is screened out."""
     from .models import Application
 
     if target in STAGED:
@@ -53,17 +54,22 @@ def status_changed(*, application_id: int, source: str, target: str, actor_id: i
             actor=actor,
             context={"documents": list(application.documents.order_by("kind", "pk"))},
         )
-    elif target == S.WITHDRAWN:
+    elif target in (S.INELIGIBLE, S.WITHDRAWN):
+        # With the reason given. Screening out is not staged: the company learns at once
+        # that it is out, and why.
         reason = (
-            application.status_changes.filter(to_status=S.WITHDRAWN)
+            application.status_changes.filter(to_status=target)
             .values_list("note", flat=True)
             .last()
         )
         notify(
-            kind=NotificationKind.APPLICATION_WITHDRAWN,
+            kind=NotificationKind.APPLICATION_INELIGIBLE
+            if target == S.INELIGIBLE
+            else NotificationKind.APPLICATION_WITHDRAWN,
             target=application,
             recipients=recipients,
             actor=actor,
+            event_key=f"status:{target}" if target == S.INELIGIBLE else "",
             context={"reason": reason or ""},
         )
     else:

@@ -391,6 +391,11 @@ class Document(models.Model):
         """Uploading another of its kind replaces it ("other" documents accumulate)."""
         return self.kind != DocumentKind.OTHER
 
+    @property
+    def neutral_name(self) -> str:
+        """A file name that says nothing of the company (blind review)."""
+        return f"{self.application.reference or 'draft'}-{self.kind}-{self.pk}.pdf"
+
 
 class Consent(models.Model):
     """An applicant's consent, with the version of the text agreed to (see ``consent.py``)."""

@@ -84,7 +84,8 @@ def is_document_editable(user, document) -> bool:
 @rules.predicate
 def is_withdrawable(user, application) -> bool:
     """Not yet decided as far as the company knows: sent in, not withdrawn, and no outcome
-    announced (a staged outcome still reads "under review" and may be withdrawn)."""
+    announced (a staged outcome still reads "under review" and may be withdrawn). An
+    ineligible application, told at once, may be withdrawn to free the company's place."""
     if application is None or application.status not in SENT_IN:
         return False
     if application.status == ApplicationStatus.WITHDRAWN:
@@ -98,6 +99,9 @@ def is_withdrawable(user, application) -> bool:
 can_view_company = is_company_member
 can_view_application = is_application_member | is_cycle_manager
 can_view_document = is_document_member | is_document_manager
+# The company's names, number, website, representative, address, members and document file
+# names; the review issue hides them from reviewers of a blind cycle.
+can_view_company_identity = is_application_member | is_cycle_manager
 
 rules.add_perm("applications.view_company", can_view_company)
 rules.add_perm("applications.change_company", is_company_member)
@@ -115,4 +119,8 @@ rules.add_perm("applications.decide_application", is_cycle_manager)
 rules.add_perm("applications.see_real_status", is_cycle_manager)
 
 rules.add_perm("applications.view_document", can_view_document)
+rules.add_perm("applications.view_company_identity", can_view_company_identity)
+# The company's own page of the application (status history, consents): its members and
+# managers only, however far ``view_application`` is extended.
+rules.add_perm("applications.view_application_page", can_view_application)
 rules.add_perm("applications.change_document", is_document_member & is_document_editable)

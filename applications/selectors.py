@@ -53,10 +53,15 @@ def applications_managed_by(user) -> QuerySet[Application]:
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Everything ``applications.view_application`` allows, as one queryset.
-
-    The review issue adds the applications assigned to a reviewer here, next to its rule.
+    """Everything ``applications.view_application`` allows, as one queryset: the user's
+    companies' applications, the sent-in applications of the programs they manage, and
+    those open to them as a reviewer (``reviews.selectors.reviewer_visibility``, the twin
+    of the reviewer rule in ``reviews.rules``).
     """
+    # The reviews app extends who may see an application; it builds on this one, so the
+    # dependency is taken here, at call time.
+    from reviews.selectors import reviewer_visibility
+
     if not user.is_authenticated:
         return Application.objects.none()
     member = Q(company__memberships__user=user)
@@ -68,7 +73,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
             cycle__program__managers__user=user,
             cycle__program__managers__is_active=True,
         )
-    return _with_relations(Application.objects.filter(member | manager).distinct())
+    return _with_relations(
+        Application.objects.filter(member | manager | reviewer_visibility(user)).distinct()
+    )
 
 
 def get_application_for(user, pk: int, perm: str = "applications.view_application") -> Application:
@@ -98,6 +105,15 @@ def get_document_for(user, application_pk: int, document_pk: int) -> Document:
     if not user.has_perm("applications.view_document", document):
         raise Http404
     return document
+
+
+def document_name_for(user, document: Document) -> str:
+    """The file name the user sees and downloads: the uploaded name, or a neutral one
+    (reference and kind) for those who may not see the company's identity, since file
+    names often carry it."""
+    if user.has_perm("applications.view_company_identity", document.application):
+        return document.original_name
+    return document.neutral_name
 
 
 def live_application_for(company: Company, cycle: Cycle) -> Application | None:
@@ -133,6 +149,25 @@ def timeline_for(user, application: Application) -> list[StatusChange]:
             row.note = ""
         visible.append(row)
     return visible
+
+
+def answer_sections(application: Application) -> list[tuple]:
+    """[(step label, [(field name, label, display value)], step slug)] of the answers of the
+    application's track, for every page that shows them (``_answers.html``)."""
+    from .requirements import PROJECT, TRACK, step_fields, step_label
+
+    sections = []
+    for step in (PROJECT, TRACK):
+        rows = []
+        for name in step_fields(step.slug, application.track):
+            field = Application._meta.get_field(name)
+            if field.choices:
+                value = getattr(application, f"get_{name}_display")()
+            else:
+                value = getattr(application, name)
+            rows.append((name, field.verbose_name, value))
+        sections.append((step_label(step, application.track), rows, step.slug))
+    return sections
 
 
 def members_of(company: Company) -> QuerySet[Membership]:

@@ -5,18 +5,25 @@ from .models import Application, Document
 
 class DocumentSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    original_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
         fields = ["id", "kind", "original_name", "size", "sha256", "uploaded_at", "url"]
 
+    def get_original_name(self, document: Document) -> str:
+        from .selectors import document_name_for
+
+        return document_name_for(self.context["request"].user, document)
+
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    """An application as its company (or its program's manager) sees it. ``status`` is the
-    status the requesting user may see: outcomes stay "under_review" for the company until
-    the cycle is announced."""
+    """An application as its company, its program's manager or an assigned reviewer sees
+    it. ``status`` is the status the requesting user may see: outcomes stay "under_review"
+    for the company until the cycle is announced. In a blind cycle a reviewer gets no
+    company name and neutral document names."""
 
-    company = serializers.CharField(source="company.name_en", read_only=True)
+    company = serializers.SerializerMethodField()
     cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     program = serializers.CharField(source="cycle.program.slug", read_only=True)
     track = serializers.CharField(source="cycle.program.track", read_only=True)
@@ -56,6 +63,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "documents",
         ]
         read_only_fields = fields
+
+    def get_company(self, application: Application) -> str | None:
+        """The company's English name; ``null`` for a reviewer of a blind cycle."""
+        if self.context["request"].user.has_perm("applications.view_company_identity", application):
+            return application.company.name_en
+        return None
 
     def get_status(self, application: Application) -> str:
         from .selectors import status_visible_to

@@ -23,7 +23,7 @@ from programs.selectors import cycles_accepting, cycles_public
 
 from . import selectors, services
 from .consent import CONSENT_TEXTS
-from .enums import STAGED
+from .enums import STAGED, ApplicationStatus
 from .forms import (
     CompanyForm,
     DocumentUploadForm,
@@ -101,9 +101,15 @@ def _continue_url(application: Application) -> str:
 def application_detail(request, pk: int):
     application = selectors.get_application_for(request.user, pk)
     user = request.user
+    if not user.has_perm("applications.view_application_page", application):
+        # A reviewer: their page of the application is the review page.
+        return redirect("reviews:reviewer_application", application=application.pk)
     status = selectors.status_visible_to(user, application)
     timeline = selectors.timeline_for(user, application)
-    show_result = application.results_announced and status in STAGED
+    # Screening out is told at once; decisions once the results are announced.
+    show_result = status == ApplicationStatus.INELIGIBLE or (
+        application.results_announced and status in STAGED
+    )
     return render(
         request,
         "applications/detail.html",
@@ -122,27 +128,9 @@ def application_detail(request, pk: int):
             "can_edit": user.has_perm("applications.change_application", application),
             "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "can_delete": user.has_perm("applications.delete_application", application),
-            "answers": _answers(application),
+            "answers": selectors.answer_sections(application),
         },
     )
-
-
-def _answers(application: Application) -> list[tuple]:
-    """[(step label, [(field name, label, display value)], step slug)] for the track."""
-    from .requirements import PROJECT, TRACK, step_fields
-
-    sections = []
-    for step in (PROJECT, TRACK):
-        rows = []
-        for name in step_fields(step.slug, application.track):
-            field = Application._meta.get_field(name)
-            if field.choices:
-                value = getattr(application, f"get_{name}_display")()
-            else:
-                value = getattr(application, name)
-            rows.append((name, field.verbose_name, value))
-        sections.append((step_label(step, application.track), rows, step.slug))
-    return sections
 
 
 # --- Editing: the multi-step form ---------------------------------------------------------
@@ -442,7 +430,7 @@ def document_download(request, pk: int, document: int):
     response = FileResponse(
         document_obj.file.open("rb"),
         as_attachment=True,
-        filename=document_obj.original_name,
+        filename=selectors.document_name_for(request.user, document_obj),
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -499,7 +487,7 @@ def _review_step(request, application: Application):
             "application": application,
             "form": form,
             "refused": refused,
-            "answers": _answers(application),
+            "answers": selectors.answer_sections(application),
             "documents": selectors.documents_of(application),
             "consent_texts": CONSENT_TEXTS,
             **context,

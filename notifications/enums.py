@@ -21,6 +21,11 @@ class NotificationKind(models.TextChoices):
     APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
     APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
     DRAFT_REMINDER = "draft_reminder", _("Draft not submitted before the deadline")
+    # Reviewing (issue 5).
+    APPLICATION_INELIGIBLE = "application_ineligible", _("Application found ineligible")
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("Applications assigned to you for review")
+    REVIEW_REOPENED = "review_reopened", _("Review reopened by a manager")
+    REVIEW_REMINDER = "review_reminder", _("Reviews due soon")
     RESULTS_ANNOUNCED = "results_announced", _("Result of an application")
 
 
@@ -33,6 +38,8 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset(
         NotificationKind.TEST_MESSAGE,
         NotificationKind.APPLICATION_SUBMITTED,
         NotificationKind.APPLICATION_WITHDRAWN,
+        # Screening out is an outcome, told at once with its reason.
+        NotificationKind.APPLICATION_INELIGIBLE,
         NotificationKind.RESULTS_ANNOUNCED,
     }
 )

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applications.enums import DECIDED, ApplicationStatus
 from programs.enums import CyclePhase
 
 
@@ -35,6 +36,14 @@ REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
     # A manager reopens a submitted review; the reviewer edits and submits again.
     ReviewStatus.SUBMITTED: frozenset({ReviewStatus.DRAFT}),
 }
+
+
+# When reviewers work: from the moment applications come in until the decisions are made.
+# Once a cycle is decided (or announced, archived) reviews and assignments are frozen.
+SCORING_PHASES = frozenset({CyclePhase.OPEN, CyclePhase.CLOSED, CyclePhase.REVIEW})
+# Applications a reviewer may open (when assigned): screened in, decided or not yet. A
+# withdrawn or screened-out application closes for them.
+REVIEWABLE_STATUSES = frozenset({ApplicationStatus.UNDER_REVIEW}) | DECIDED
 
 
 class Recommendation(models.TextChoices):

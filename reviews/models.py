@@ -92,6 +92,16 @@ class ConflictDeclaration(models.Model):
         verbose_name=_("company"),
     )
     reason = models.TextField(_("reason"))
+    # Set when the conflict was declared by declining an assignment: in a blind cycle the
+    # reviewer was never shown the company, so their profile names the application instead.
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declared on application"),
+    )
     declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
 
     class Meta:

@@ -1,4 +1,5 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
 
 from . import api, views
 
@@ -11,7 +12,44 @@ urlpatterns = [
 ]
 
 # Reviewing (reviewers, screening, assignment)
-urlpatterns += []
+urlpatterns += [
+    path("reviews/", views.reviewer_dashboard, name="reviewer_dashboard"),
+    path("reviews/profile/", views.reviewer_profile, name="reviewer_profile"),
+    path("reviews/conflicts/<int:pk>/withdraw/", views.conflict_withdraw, name="conflict_withdraw"),
+    path("reviews/cycles/<int:cycle_pk>/pledge/", views.pledge, name="pledge"),
+    path(
+        "reviews/applications/<int:application>/",
+        views.reviewer_application,
+        name="reviewer_application",
+    ),
+    path("reviews/assignments/<int:pk>/", views.review, name="review"),
+    path("reviews/assignments/<int:pk>/autosave/", views.review_autosave, name="review_autosave"),
+    path("reviews/assignments/<int:pk>/decline/", views.decline, name="decline"),
+    path(
+        "manage/cycles/<int:cycle_pk>/phase/", views.manage_cycle_phase, name="manage_cycle_phase"
+    ),
+    path("manage/cycles/<int:cycle_pk>/screening/", views.screening, name="screening"),
+    path(
+        "manage/cycles/<int:cycle_pk>/screening/<int:application_pk>/",
+        views.screen_application,
+        name="screen_application",
+    ),
+    path("manage/cycles/<int:cycle_pk>/assignment/", views.assignment, name="assignment"),
+    path(
+        "manage/cycles/<int:cycle_pk>/assignment/<int:application_pk>/add/",
+        views.assignment_add,
+        name="assignment_add",
+    ),
+    path("manage/assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
+    path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),
+    path("manage/reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
+]
+reviewing_api = SimpleRouter()
+reviewing_api.register(
+    "assignments", api.ReviewerAssignmentViewSet, basename="api-reviewer-assignment"
+)
+reviewing_api.register("cycles", api.ReviewerCycleViewSet, basename="api-reviewer-cycle")
+urlpatterns += [path("api/v1/reviews/", include(reviewing_api.urls))]
 
 # Selection (ranking, decisions, approvals, announcement, dashboard, exports)
 urlpatterns += [

@@ -51,7 +51,8 @@ def test_status_groups():
     assert {S.DRAFT} == EDITABLE
     assert set(S) - {S.WITHDRAWN} == LIVE
     assert {S.SELECTED, S.WAITLISTED, S.REJECTED} == DECIDED
-    assert DECIDED | {S.INELIGIBLE} == STAGED
+    # Screening out is told at once, not staged until the announcement.
+    assert DECIDED == STAGED
 
 
 def test_withdrawn_is_terminal_and_nothing_returns_to_draft():

@@ -507,7 +507,7 @@ def test_document_delete_removes_row_and_file(applicant, django_capture_on_commi
 @pytest.mark.parametrize(
     "phase", [CyclePhase.OPEN, CyclePhase.CLOSED, CyclePhase.REVIEW, CyclePhase.DECIDED]
 )
-@pytest.mark.parametrize("status", [S.SELECTED, S.WAITLISTED, S.REJECTED, S.INELIGIBLE])
+@pytest.mark.parametrize("status", [S.SELECTED, S.WAITLISTED, S.REJECTED])
 def test_outcome_reads_under_review_until_announced(status, phase):
     application = Application(status=status, cycle=Cycle(phase=phase))
 
@@ -518,6 +518,15 @@ def test_outcome_reads_under_review_until_announced(status, phase):
 @pytest.mark.parametrize("status", [S.SELECTED, S.WAITLISTED, S.REJECTED, S.INELIGIBLE])
 def test_outcome_shown_once_announced(status, phase):
     assert Application(status=status, cycle=Cycle(phase=phase)).status_for_applicant() == status
+
+
+@pytest.mark.parametrize(
+    "phase", [CyclePhase.OPEN, CyclePhase.CLOSED, CyclePhase.REVIEW, CyclePhase.ANNOUNCED]
+)
+def test_ineligible_is_shown_at_once(phase):
+    application = Application(status=S.INELIGIBLE, cycle=Cycle(phase=phase))
+
+    assert application.status_for_applicant() == S.INELIGIBLE
 
 
 @pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.WITHDRAWN])

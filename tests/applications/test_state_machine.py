@@ -198,7 +198,7 @@ def test_member_who_is_not_owner_may_submit_and_withdraw(people):
     assert application.status_changes.last().note == "Pivot"
 
 
-@pytest.mark.parametrize("staged", [S.INELIGIBLE, S.SELECTED, S.WAITLISTED, S.REJECTED])
+@pytest.mark.parametrize("staged", [S.SELECTED, S.WAITLISTED, S.REJECTED])
 def test_withdraw_of_staged_outcome_allowed_before_announcement_refused_after(staged, people):
     before = _application_in(staged, people)
     services.application_withdraw(application=before, actor=people["owner"])
@@ -213,6 +213,15 @@ def test_withdraw_of_staged_outcome_allowed_before_announcement_refused_after(st
     assert error.value.code == "already_announced"
     after.refresh_from_db()
     assert after.status == staged
+
+
+def test_ineligible_may_be_withdrawn_even_after_the_announcement(people):
+    application = _application_in(S.INELIGIBLE, people)
+    Cycle.objects.filter(pk=application.cycle_id).update(phase=CyclePhase.ANNOUNCED)
+
+    services.application_withdraw(application=application, actor=people["owner"])
+
+    assert application.status == S.WITHDRAWN
 
 
 def test_screen_out_needs_a_reason(people):

@@ -617,17 +617,16 @@ def test_detail_hides_a_staged_decision_until_the_announcement(client, applicant
     assert "Internal: weak IP" not in content  # a manager's decision note stays internal
 
 
-def test_detail_shows_the_ineligibility_reason_after_the_announcement(client, applicant, manager):
+def test_detail_shows_the_ineligibility_reason_at_once(client, applicant, manager):
     application = submitted_application(user=applicant)
     services.application_screen(
         application=application, actor=manager.user, eligible=False, reason="Not a Korean company"
     )
     client.force_login(applicant)
-    assert "Not a Korean company" not in client.get(application.get_absolute_url()).content.decode()
-
-    Cycle.objects.filter(pk=application.cycle_id).update(phase=CyclePhase.ANNOUNCED)
 
     content = client.get(application.get_absolute_url()).content.decode()
+
+    assert 'id="decision"' in content
     assert "Ineligible" in content and 'id="result-note">Not a Korean company<' in content
 
 

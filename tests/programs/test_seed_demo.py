@@ -10,7 +10,8 @@ from applications.models import Application, Company, Document, Membership, Stat
 from notifications.enums import NotificationKind
 from programs.enums import TRACK_REFERENCE_PREFIX, CyclePhase, Track
 from programs.models import Challenge, Criterion, Cycle, Technology
-from reviews.models import Reviewer
+from reviews.enums import AssignmentStatus
+from reviews.models import Assignment, Reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +72,13 @@ def test_seed_demo_gives_the_applicant_a_company_and_reviewers_submitted_work():
     assert company.memberships.get().role == "owner"
     assert not company.applications.exists()  # the journey is the demo applicant's to try
     for track in Track:
-        submitted = Application.objects.filter(
-            cycle__program__track=track, status=ApplicationStatus.SUBMITTED
+        # The startup-support ones are screened in and assigned to the demo reviewers.
+        status = (
+            ApplicationStatus.UNDER_REVIEW
+            if track == Track.STARTUP_SUPPORT
+            else ApplicationStatus.SUBMITTED
         )
+        submitted = Application.objects.filter(cycle__program__track=track, status=status)
         assert submitted.count() == 2
         for application in submitted:
             prefix = TRACK_REFERENCE_PREFIX[track]
@@ -132,3 +137,21 @@ def test_seed_demo_logins_work(client):
 
     assert response.status_code == 302
     assert client.session.get("_auth_user_id")
+
+
+def test_seed_demo_gives_the_demo_reviewers_confirmed_assignments():
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    assignments = Assignment.objects.filter(
+        application__cycle__program__track=Track.STARTUP_SUPPORT
+    )
+    assert assignments.count() == 4
+    assert set(assignments.values_list("status", flat=True)) == {AssignmentStatus.ACTIVE}
+    assert set(assignments.values_list("reviewer__user__email", flat=True)) == {
+        "reviewer.mss@demo.mou-portal.example",
+        "reviewer.ipark@demo.mou-portal.example",
+    }
+    assert not Assignment.objects.exclude(
+        application__cycle__program__track=Track.STARTUP_SUPPORT
+    ).exists()

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("programs", "0002_the_three_programs"),
         ("applications", "0001_companies_and_applications"),
-        ("reviews", "0002_review_workflow"),
+        ("reviews", "0003_conflict_declared_on_application"),
     ]
 
     operations = [migrations.RunPython(create_group, remove_group)]
