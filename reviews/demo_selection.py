@@ -20,8 +20,9 @@ from programs.enums import CyclePhase, Field, Organisation, Track
 from programs.models import Cycle, Program, ProgramManager
 from programs.services import cycle_transition
 
-from .enums import AssignmentStatus, Recommendation, ReviewStatus
-from .models import Assignment, CriterionScore, Review, Reviewer
+from . import services
+from .enums import AssignmentStatus, Recommendation
+from .models import Assignment, Review, Reviewer
 
 MANAGERS_GROUP = "Program managers"
 
@@ -190,33 +191,28 @@ def _reviewers() -> list[Reviewer]:
     )
 
 
-def _review(application: Application, reviewer: Reviewer, rnd: random.Random, submit: bool):
-    assignment, _ = Assignment.objects.get_or_create(
-        application=application,
-        reviewer=reviewer,
-        defaults={"status": AssignmentStatus.ACTIVE, "confirmed_at": timezone.now()},
-    )
+def _review(assignment: Assignment, rnd: random.Random, *, submit: bool) -> None:
+    """Score through the reviewing services, as the reviewer (after the pledge)."""
     if Review.objects.filter(assignment=assignment).exists():
         return
-    review = Review.objects.create(
-        assignment=assignment,
-        status=ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT,
-        submitted_at=timezone.now() if submit else None,
-        comment_to_applicant=rnd.choice(COMMENTS) if submit else "",
-        internal_comment=rnd.choice(INTERNAL) if submit else "",
-        recommendation=rnd.choice(Recommendation.values) if submit else "",
-    )
+    reviewer, application = assignment.reviewer, assignment.application
+    services.pledge_accept(reviewer=reviewer, cycle=application.cycle, actor=reviewer.user)
     # Each application has a quality; reviewers add their own temperament and noise.
     quality = 4 + (application.pk * 7919) % 5
     temper = 1 if reviewer.organisation == Organisation.MSS else -1
-    CriterionScore.objects.bulk_create(
-        CriterionScore(
-            review=review,
-            criterion=criterion,
-            score=max(0, min(criterion.max_score, quality + temper + rnd.randint(-1, 2))),
-        )
-        for criterion in application.cycle.criteria.order_by("order")
+    services.review_save(
+        assignment=assignment,
+        actor=reviewer.user,
+        scores={
+            criterion.pk: max(0, min(criterion.max_score, quality + temper + rnd.randint(-1, 2)))
+            for criterion in application.cycle.criteria.order_by("order")
+        },
+        comment_to_applicant=rnd.choice(COMMENTS),
+        internal_comment=rnd.choice(INTERNAL),
+        recommendation=rnd.choice(Recommendation.values),
     )
+    if submit:
+        services.review_submit(assignment=assignment, actor=reviewer.user)
 
 
 def seed() -> list[DemoLogin]:
@@ -250,22 +246,29 @@ def seed() -> list[DemoLogin]:
     manager = ProgramManager.objects.filter(
         user__email="manager.mss@demo.mou-portal.example"
     ).first()
-    reviewers = _reviewers()
-    by_organisation = {
-        organisation: [r for r in reviewers if r.organisation == organisation]
-        for organisation in Organisation.values
-    }
+    if manager is None:
+        return []
+    _reviewers()
+    for application in Application.objects.filter(
+        cycle=cycle, status=ApplicationStatus.SUBMITTED
+    ).order_by("reference"):
+        application_services.application_screen(
+            application=application, actor=manager.user, eligible=True
+        )
+    if not Assignment.objects.filter(application__cycle=cycle).exists():
+        services.assignment_propose(cycle=cycle, actor=manager.user)
+        services.assignments_confirm(cycle=cycle, actor=manager.user)
     rnd = random.Random(2027)  # noqa: S311 (repeatable demo scores, not a secret)
     applications = list(Application.objects.filter(cycle=cycle).order_by("reference"))
     for index, application in enumerate(applications):
-        if application.status == ApplicationStatus.SUBMITTED and manager is not None:
-            application_services.application_screen(
-                application=application, actor=manager.user, eligible=True
+        for assignment in application.assignments.filter(
+            status=AssignmentStatus.ACTIVE
+        ).select_related("reviewer__user", "application__cycle"):
+            # The last two still wait for their iPark review (a draft so far).
+            waiting = index >= len(applications) - 2
+            _review(
+                assignment,
+                rnd,
+                submit=not (waiting and assignment.reviewer.organisation == Organisation.IPARK),
             )
-        mss = by_organisation[Organisation.MSS][index % len(by_organisation[Organisation.MSS])]
-        ipark_pool = by_organisation[Organisation.IPARK]
-        ipark = ipark_pool[index % len(ipark_pool)]
-        # The last two still wait for their iPark review (a draft so far).
-        _review(application, mss, rnd, submit=True)
-        _review(application, ipark, rnd, submit=index < len(applications) - 2)
     return []

@@ -843,11 +843,6 @@ class DecisionOutcome:
     approvals_withdrawn: list[DecisionApproval]
 
 
-def _require_cycle_manager(actor, cycle: Cycle) -> None:
-    if actor is None or not manages_program(actor, cycle.program_id):
-        raise PermissionDenied(_("Only a manager of this program can do this."))
-
-
 def _lock_cycle(cycle: Cycle) -> Cycle:
     """Lock the cycle row: decisions, approvals and the announcement of one cycle happen
     one at a time (the quota and the approvals are read under this lock)."""
@@ -890,7 +885,7 @@ def decisions_set(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_cycle(cycle)
-        _require_cycle_manager(actor, locked)
+        _require_manager(locked, actor)
         announced = locked.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
         if locked.phase not in DECISION_PHASES and not announced:
             raise TransitionError(
@@ -1095,7 +1090,7 @@ def cycle_announce(*, cycle: Cycle, actor, now: datetime | None = None) -> Cycle
     """
     with transaction.atomic():
         locked = _lock_cycle(cycle)
-        _require_cycle_manager(actor, locked)
+        _require_manager(locked, actor)
         readiness = selectors.announcement_readiness(locked)
         if not readiness.can_announce:
             code = "already_announced" if readiness.announced else "not_ready"
