@@ -511,3 +511,21 @@ def test_selection_pages_open_to_the_programs_managers(client, manager, scored, 
     assert response.status_code in {200, 302, 400}
     if method == "get":
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [("manager", True), ("inactive_manager", False), ("applicant", False), ("superuser", True)],
+)
+def test_navbar_leads_managers_to_their_cycles(client, who, shown):
+    user = {
+        "manager": lambda: ProgramManagerFactory().user,
+        "inactive_manager": lambda: ProgramManagerFactory(is_active=False).user,
+        "applicant": lambda: UserFactory(),
+        "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
+    }[who]()
+    client.force_login(user)
+
+    html = client.get(reverse("programs:home")).content.decode()
+
+    assert ('id="nav-manage"' in html) is shown
