@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import ConsentKind
 
-CONSENT_VERSION = "2027-01"
+CONSENT_VERSION = "2027-02"
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ CONSENT_TEXTS: dict[str, ConsentText] = {
             (
                 _("Recipient"),
                 _(
-                    "Shonan Health Innovation Park (iPark), Fujisawa, Kanagawa, Japan, and the "
-                    "reviewers it appoints."
+                    "Shonan Health Innovation Park (iPark), 2-26-1 Muraoka-Higashi, Fujisawa, "
+                    "Kanagawa 251-8555, Japan, and the reviewers it appoints."
                 ),
             ),
             (_("Country"), _("Japan")),
@@ -97,8 +97,8 @@ CONSENT_TEXTS: dict[str, ConsentText] = {
             (
                 _("Your right to refuse"),
                 _(
-                    "You may refuse; iPark reviewers are half of every review panel, so the "
-                    "application cannot be submitted without this consent."
+                    "You may refuse; every application is reviewed by at least one iPark "
+                    "reviewer in Japan, so it cannot be submitted without this consent."
                 ),
             ),
         ),

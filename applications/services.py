@@ -491,7 +491,8 @@ def application_transition(
     Submitting has its own checks: use ``application_submit``.
     """
     if to == S.SUBMITTED:
-        raise TransitionError(_("Use application_submit to submit."), code="use_submit")
+        # A programming error, not a user's: submitting has its own service and checks.
+        raise TransitionError("Use application_submit to submit.", code="use_submit")
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(application)

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from common.i18n import lazy_interpolate
+
 from .enums import CyclePhase
 from .forms import CycleAdminForm
 from .models import (
@@ -64,7 +66,7 @@ def _phase_action(target: CyclePhase):
                 )
 
     action.__name__ = f"move_to_{target.value}"
-    action.short_description = _("Move to phase: %(phase)s") % {"phase": target.label}
+    action.short_description = lazy_interpolate(_("Move to phase: %(phase)s"), phase=target.label)
     return action
 
 

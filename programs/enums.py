@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Track(models.TextChoices):
@@ -35,7 +36,8 @@ class Field(models.TextChoices):
 
 
 class CyclePhase(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    # "Draft" of a call reads differently from a draft application in Korean and Japanese.
+    DRAFT = "draft", pgettext_lazy("cycle phase", "Draft")
     OPEN = "open", _("Open for applications")
     CLOSED = "closed", _("Closed")
     REVIEW = "review", _("Under review")

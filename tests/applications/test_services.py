@@ -356,7 +356,7 @@ def test_submit_records_each_consent_with_user_time_and_text_version(applicant):
     for kind, consent in rows.items():
         assert (consent.user, consent.given_at) == (member, now)
         assert consent.text_version == CONSENT_TEXTS[kind].version
-    assert rows[ConsentKind.OVERSEAS_TRANSFER].text_version == "overseas_transfer/2027-01"
+    assert rows[ConsentKind.OVERSEAS_TRANSFER].text_version == "overseas_transfer/2027-02"
 
 
 def test_reference_is_track_cycle_sequence_counted_per_cycle(applicant):

@@ -517,7 +517,7 @@ def test_review_shows_both_consent_texts_with_their_versions(client, applicant):
 
     content = client.get(_edit(application, "review")).content.decode()
 
-    assert "personal_data/2027-01" in content and "overseas_transfer/2027-01" in content
+    assert "personal_data/2027-02" in content and "overseas_transfer/2027-02" in content
     assert "Retention period" in content and "Shonan Health Innovation Park (iPark)" in content
     assert (
         'name="consent_personal_data"' in content and 'name="consent_overseas_transfer"' in content
