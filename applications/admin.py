@@ -1,10 +1,14 @@
 """Admin: companies and teams are data; an application's answers and status are not edited
 here (status changes go through the services, as admin actions)."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from reviews.services import decisions_set
 
 from . import services
 from .enums import ApplicationStatus
@@ -100,6 +104,14 @@ def _transition_action(name: str, label, call):
     return action
 
 
+def _decide(*, application, actor, decision) -> None:
+    # Through the selection service, like the manager's pages: quota, phase, approvals.
+    decisions_set(
+        cycle=application.cycle, applications=[application], decision=decision, actor=actor
+    )
+    application.refresh_from_db(fields=["status"])
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "company", "cycle", "status", "submitted_at", "updated_at"]
@@ -117,7 +129,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             _transition_action(
                 f"decide_{status.value}",
                 _("Decide: %(status)s") % {"status": status.label},
-                lambda status=status, **kw: services.application_decide(decision=status, **kw),
+                partial(_decide, decision=status),
             )
             for status in (
                 ApplicationStatus.SELECTED,

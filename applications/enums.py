@@ -48,11 +48,20 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     # "under review", may still withdraw; the service refuses once results are announced.
     # An ineligible application may be withdrawn to free the company's place in the cycle.
     S.INELIGIBLE: frozenset({S.WITHDRAWN}),
-    S.SELECTED: frozenset({S.WITHDRAWN}),
-    S.WAITLISTED: frozenset({S.SELECTED, S.REJECTED, S.WITHDRAWN}),
-    S.REJECTED: frozenset({S.WITHDRAWN}),
+    # Until the announcement a manager may change a decision or take it back (under
+    # review); once announced only AFTER_ANNOUNCEMENT below remains.
+    S.SELECTED: frozenset({S.WAITLISTED, S.REJECTED, S.UNDER_REVIEW, S.WITHDRAWN}),
+    S.WAITLISTED: frozenset({S.SELECTED, S.REJECTED, S.UNDER_REVIEW, S.WITHDRAWN}),
+    S.REJECTED: frozenset({S.SELECTED, S.WAITLISTED, S.UNDER_REVIEW, S.WITHDRAWN}),
     S.WITHDRAWN: frozenset(),
 }
+
+# The manager's transitions out of a decision that remain once the cycle's results are
+# announced: the waitlist moves (a promotion, or the final "not selected"), and the
+# company is told at once. Every other announced outcome is final.
+AFTER_ANNOUNCEMENT: frozenset[tuple[str, str]] = frozenset(
+    {(S.WAITLISTED, S.SELECTED), (S.WAITLISTED, S.REJECTED)}
+)
 
 
 class Actor(models.TextChoices):
@@ -74,10 +83,17 @@ TRANSITION_ACTORS: dict[tuple[str, str], Actor] = {
     (S.UNDER_REVIEW, S.REJECTED): A.MANAGER,
     (S.UNDER_REVIEW, S.WITHDRAWN): A.APPLICANT,
     (S.INELIGIBLE, S.WITHDRAWN): A.APPLICANT,
+    (S.SELECTED, S.WAITLISTED): A.MANAGER,
+    (S.SELECTED, S.REJECTED): A.MANAGER,
+    (S.SELECTED, S.UNDER_REVIEW): A.MANAGER,
     (S.SELECTED, S.WITHDRAWN): A.APPLICANT,
     (S.WAITLISTED, S.SELECTED): A.MANAGER,
     (S.WAITLISTED, S.REJECTED): A.MANAGER,
+    (S.WAITLISTED, S.UNDER_REVIEW): A.MANAGER,
     (S.WAITLISTED, S.WITHDRAWN): A.APPLICANT,
+    (S.REJECTED, S.SELECTED): A.MANAGER,
+    (S.REJECTED, S.WAITLISTED): A.MANAGER,
+    (S.REJECTED, S.UNDER_REVIEW): A.MANAGER,
     (S.REJECTED, S.WITHDRAWN): A.APPLICANT,
 }
 

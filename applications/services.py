@@ -19,7 +19,9 @@ from programs.services import TransitionError
 from . import events
 from .consent import CONSENT_TEXTS
 from .enums import (
+    AFTER_ANNOUNCEMENT,
     APPLICATION_TRANSITIONS,
+    DECIDED,
     DECISIONS,
     EDITABLE,
     LIVE,
@@ -435,6 +437,16 @@ def _check_transition(locked: Application, to: str, actor) -> None:
             _("The results have been announced; the application can no longer be withdrawn."),
             code="already_announced",
         )
+    if (
+        source in DECIDED
+        and to != S.WITHDRAWN
+        and locked.results_announced
+        and (source, to) not in AFTER_ANNOUNCEMENT
+    ):
+        raise TransitionError(
+            _("The results have been announced; this decision is final."),
+            code="already_announced",
+        )
 
 
 def _apply_transition(
@@ -592,9 +604,12 @@ def application_decide(
     note: str = "",
     now: datetime | None = None,
 ) -> Application:
-    """A manager's decision: ``selected``, ``waitlisted`` or ``rejected`` from under review,
-    or a waitlisted application moved to selected or rejected. Staged: the company sees it
-    once the cycle is announced. Side effects as ``application_transition``."""
+    """A manager's decision: ``selected``, ``waitlisted`` or ``rejected``, from under review
+    or from another decision (staged: the company sees it once the cycle is announced;
+    after that only the waitlist moves). Side effects as ``application_transition``.
+
+    Pages, the API and the admin call ``reviews.services.decisions_set``, which wraps this
+    with the cycle's phase, the quota and the joint approvals."""
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose selected, waitlisted or not selected.")})
     return application_transition(

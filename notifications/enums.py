@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Applications assigned to you for review")
     REVIEW_REOPENED = "review_reopened", _("Review reopened by a manager")
     REVIEW_REMINDER = "review_reminder", _("Reviews due soon")
+    RESULTS_ANNOUNCED = "results_announced", _("Result of an application")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
@@ -39,6 +40,7 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset(
         NotificationKind.APPLICATION_WITHDRAWN,
         # Screening out is an outcome, told at once with its reason.
         NotificationKind.APPLICATION_INELIGIBLE,
+        NotificationKind.RESULTS_ANNOUNCED,
     }
 )
 

@@ -81,7 +81,13 @@ class CycleAdmin(TranslationAdmin):
     filter_horizontal = ["technologies", "challenges"]
     date_hierarchy = "opens_at"
     inlines = [CriterionInline, PhaseChangeInline]
-    actions = [_phase_action(phase) for phase in CyclePhase if phase != CyclePhase.DRAFT]
+    # Announcing is not a bare phase change: it needs both organisations' approvals and
+    # sends the results (reviews.services.cycle_announce, on the manager's decisions page).
+    actions = [
+        _phase_action(phase)
+        for phase in CyclePhase
+        if phase not in (CyclePhase.DRAFT, CyclePhase.ANNOUNCED)
+    ]
     fieldsets = [
         (None, {"fields": ["program", "name", "slug", "code", "description", "phase"]}),
         (_("Timeline"), {"fields": ["opens_at", "closes_at", "review_due_at", "announce_at"]}),

@@ -271,6 +271,27 @@ def _seed_catalogue():
     return technologies, challenges
 
 
+def seed_rubric(cycle: Cycle) -> None:
+    """The track's demo rubric (``RUBRICS``) on ``cycle``, in three languages."""
+    for order, ((en, ko, ja), description, weight) in enumerate(
+        RUBRICS[cycle.program.track], start=1
+    ):
+        upsert(
+            Criterion,
+            {"cycle": cycle, "order": order},
+            {
+                "name": en,
+                "name_en": en,
+                "name_ko": ko,
+                "name_ja": ja,
+                "description": description,
+                "description_en": description,
+                "weight": Decimal(weight),
+                "max_score": 10,
+            },
+        )
+
+
 def _seed_cycle(program: Program, technologies, challenges) -> Cycle:
     timeline = demo_timeline()
     year = (timeline["announce_at"] + timedelta(days=30)).year
@@ -293,21 +314,7 @@ def _seed_cycle(program: Program, technologies, challenges) -> Cycle:
     if cycle is None or cycle.phase in (CyclePhase.DRAFT, CyclePhase.OPEN):
         values.update(timeline)
     cycle, _ = upsert(Cycle, {"program": program, "slug": f"{year}-round-1"}, values)
-    for order, ((en, ko, ja), description, weight) in enumerate(RUBRICS[program.track], start=1):
-        upsert(
-            Criterion,
-            {"cycle": cycle, "order": order},
-            {
-                "name": en,
-                "name_en": en,
-                "name_ko": ko,
-                "name_ja": ja,
-                "description": description,
-                "description_en": description,
-                "weight": Decimal(weight),
-                "max_score": 10,
-            },
-        )
+    seed_rubric(cycle)
     if program.track == Track.JOINT_RND:
         cycle.technologies.add(*technologies)
     if program.track == Track.OPEN_INNOVATION:

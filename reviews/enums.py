@@ -51,3 +51,10 @@ class Recommendation(models.TextChoices):
     SUPPORT = "support", _("Support")
     NEUTRAL = "neutral", _("Neutral")
     DO_NOT_SUPPORT = "do_not_support", _("Do not support")
+
+
+# --- Selection ---------------------------------------------------------------------------
+
+# Phases in which managers record decisions (staged until the announcement) and may
+# announce them. Once announced, only the waitlist moves (applications.enums).
+DECISION_PHASES = frozenset({CyclePhase.REVIEW, CyclePhase.DECIDED})

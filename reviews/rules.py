@@ -171,3 +171,24 @@ rules.add_perm("reviews.reopen_review", is_review_manager & is_submitted_review)
 # =========================================================================================
 # Selection
 # =========================================================================================
+
+
+@rules.predicate
+def approves_for_an_organisation(user, cycle) -> bool:
+    """An active program manager of the cycle's program, who approves the decisions for
+    their own organisation (MSS or iPark). A superuser without that profile does not."""
+    if cycle is None or not user.is_authenticated:
+        return False
+    manager = getattr(user, "program_manager", None)
+    return (
+        manager is not None
+        and manager.is_active
+        and manager.programs.filter(pk=cycle.program_id).exists()
+    )
+
+
+rules.add_perm("reviews.view_ranking", is_cycle_manager)
+rules.add_perm("reviews.decide_applications", is_cycle_manager)
+rules.add_perm("reviews.approve_decisions", approves_for_an_organisation)
+rules.add_perm("reviews.announce_results", is_cycle_manager)
+rules.add_perm("reviews.export_cycle", is_cycle_manager)

@@ -6,10 +6,17 @@ from accounts import demo as accounts_demo
 from applications import demo as applications_demo
 from programs import demo as programs_demo
 from reviews import demo as reviews_demo
+from reviews import demo_selection as selection_demo
 
 # Each domain app seeds its own part; order matters (programs before the people who use them,
-# applications before the reviews of them).
-SEEDERS = [accounts_demo.seed, programs_demo.seed, applications_demo.seed, reviews_demo.seed]
+# applications before the reviews of them, reviews before the decisions on them).
+SEEDERS = [
+    accounts_demo.seed,
+    programs_demo.seed,
+    applications_demo.seed,
+    reviews_demo.seed,
+    selection_demo.seed,
+]
 
 
 class Command(BaseCommand):

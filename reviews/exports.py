@@ -1,0 +1,303 @@
+"""Exports of a cycle for its managers: the ranking and the application list, as CSV and
+Excel (.xlsx, written by openpyxl).
+
+A table is built once (a fixed number of queries, whatever the number of rows: the
+ranking selector plus one aggregate) and written in either format. Both formats are safe
+to open in a spreadsheet: text a spreadsheet would run as a formula (starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'`` in CSV, and
+written as a text cell (never a formula) in .xlsx, where it keeps its exact value.
+Times are in Korea/Japan time (UTC+9), which Excel cannot store with a zone.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Avg
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from applications.enums import SENT_IN, ApplicationStatus
+from applications.models import Application
+from programs.enums import Field, Organisation
+from programs.models import Cycle
+
+from .enums import AssignmentStatus, ReviewStatus
+from .models import CriterionScore
+from .selectors import RankingRow, application_field, cycle_ranking, track_item_label
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CENT = Decimal("0.01")
+
+Value = str | int | Decimal | datetime | bool | None
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[Value]]
+
+
+def csv_safe(text: str) -> str:
+    """Text as a spreadsheet will show it, never run it (OWASP "CSV injection")."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+# --- Tables -------------------------------------------------------------------------------
+
+
+def _organisation_criterion_means(cycle: Cycle) -> dict[tuple[int, str, int], Decimal]:
+    """(application id, organisation, criterion id) → mean raw score, in one query."""
+    rows = (
+        CriterionScore.objects.filter(
+            review__status=ReviewStatus.SUBMITTED,
+            review__assignment__status=AssignmentStatus.ACTIVE,
+            review__assignment__application__cycle=cycle,
+        )
+        .values(
+            "review__assignment__application_id",
+            "review__assignment__reviewer__organisation",
+            "criterion_id",
+        )
+        .annotate(mean=Avg("score"))
+        .values_list(
+            "review__assignment__application_id",
+            "review__assignment__reviewer__organisation",
+            "criterion_id",
+            "mean",
+        )
+    )
+    return {
+        (application_id, organisation, criterion_id): Decimal(mean).quantize(CENT)
+        for application_id, organisation, criterion_id, mean in rows
+    }
+
+
+def _score_headers(criteria) -> list[str]:
+    headers = [
+        _("Weighted mean (0–100)"),
+        _("MSS mean"),
+        _("iPark mean"),
+        _("Combined"),
+        _("Normalised"),
+        _("Spread"),
+        _("Disagreement"),
+        _("Completed reviews"),
+        _("Required reviews"),
+    ]
+    organisations = dict(Organisation.choices)
+    for criterion in criteria:
+        headers.append(
+            _("%(criterion)s (mean of %(max)d)")
+            % {"criterion": criterion.name, "max": criterion.max_score}
+        )
+        for organisation in Organisation.values:
+            headers.append(
+                _("%(criterion)s — %(organisation)s")
+                % {
+                    "criterion": criterion.name,
+                    "organisation": organisations[organisation].split(" (")[0],
+                }
+            )
+    return headers
+
+
+def _score_values(row: RankingRow | None, criteria, by_organisation) -> list[Value]:
+    if row is None:
+        return [None] * (9 + 3 * len(criteria))
+    score = row.score
+    values: list[Value] = [
+        score.mean,
+        score.mss_mean,
+        score.ipark_mean,
+        score.combined,
+        score.normalised,
+        score.spread,
+        _("yes") if score.disagreement else _("no"),
+        score.completed_reviews,
+        score.required_reviews,
+    ]
+    for criterion in criteria:
+        values.append(row.criterion_means.get(criterion.pk))
+        for organisation in Organisation.values:
+            values.append(by_organisation.get((score.application_id, organisation, criterion.pk)))
+    return values
+
+
+def ranking_table(cycle: Cycle) -> Table:
+    """Every application in the ranking, in rank order, with its scores per criterion and
+    per organisation."""
+    criteria = list(cycle.criteria.order_by("order", "pk"))
+    ranking = cycle_ranking(cycle)
+    by_organisation = _organisation_criterion_means(cycle)
+    fields = dict(Field.choices)
+    headers = [
+        _("Rank"),
+        _("Reference"),
+        _("Company"),
+        _("Company (Korean)"),
+        _("Field"),
+        _("Technology or challenge"),
+        _("Decision"),
+        *_score_headers(criteria),
+    ]
+    rows = [
+        [
+            row.score.rank,
+            row.application.reference,
+            row.application.company.name_en,
+            row.application.company.name_ko,
+            fields.get(application_field(row.application), ""),
+            track_item_label(row.application),
+            ApplicationStatus(row.application.status).label,
+            *_score_values(row, criteria, by_organisation),
+        ]
+        for row in ranking
+    ]
+    return Table(title=_("Ranking"), headers=headers, rows=rows)
+
+
+def applications_table(cycle: Cycle) -> Table:
+    """Every sent-in application of the cycle (any status), with its answers' key facts
+    and, for those in the ranking, their scores."""
+    criteria = list(cycle.criteria.order_by("order", "pk"))
+    ranked = {row.application.pk: row for row in cycle_ranking(cycle)}
+    by_organisation = _organisation_criterion_means(cycle)
+    fields = dict(Field.choices)
+    applications = (
+        Application.objects.filter(cycle=cycle, status__in=SENT_IN)
+        .select_related("company", "technology", "challenge", "cycle__program")
+        .order_by("reference")
+    )
+    headers = [
+        _("Reference"),
+        _("Status"),
+        _("Submitted at (KST/JST)"),
+        _("Company"),
+        _("Company (Korean)"),
+        _("Business registration number"),
+        _("Representative"),
+        _("Employees"),
+        _("Website"),
+        _("Field"),
+        _("Technology or challenge"),
+        _("Project title"),
+        _("Budget requested (KRW)"),
+        _("Rank"),
+        *_score_headers(criteria),
+    ]
+    rows = []
+    for application in applications:
+        row = ranked.get(application.pk)
+        rows.append(
+            [
+                application.reference,
+                ApplicationStatus(application.status).label,
+                _local(application.submitted_at),
+                application.company.name_en,
+                application.company.name_ko,
+                application.company.business_number_display,
+                application.company.representative,
+                application.company.employees,
+                application.company.website,
+                fields.get(application_field(application), ""),
+                track_item_label(application),
+                application.title,
+                application.budget_krw,
+                row.score.rank if row else None,
+                *_score_values(row, criteria, by_organisation),
+            ]
+        )
+    return Table(title=_("Applications"), headers=headers, rows=rows)
+
+
+# --- Formats ------------------------------------------------------------------------------
+
+
+def _csv_text(value: Value) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        return csv_safe(value)
+    return str(value)
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line: csv.writer → a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A byte-order mark, so that Excel reads the UTF-8 (Korean, Japanese) correctly.
+    yield "\ufeff"
+    yield writer.writerow([_csv_text(header) for header in table.headers])
+    for row in table.rows:
+        yield writer.writerow([_csv_text(value) for value in row])
+
+
+def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _plain(value):
+    """Lazy translations (choice labels) as the text they stand for."""
+    return str(value) if isinstance(value, Promise) else value
+
+
+def _xlsx_cell(sheet, value: Value, font: Font | None = None) -> WriteOnlyCell:
+    value = _plain(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Never a formula: a company called "=HYPERLINK(…)" stays that text.
+        cell.data_type = "s"
+    elif isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def xlsx_bytes(table: Table, *, sheet: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(title=sheet[:31])
+    worksheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    worksheet.append([_xlsx_cell(worksheet, header, bold) for header in table.headers])
+    for row in table.rows:
+        worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(table: Table, *, filename: str, sheet: str) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(table, sheet=sheet), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
