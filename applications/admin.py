@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import lazy_interpolate
 from reviews.services import decisions_set
 
 from . import services
@@ -128,7 +129,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         *[
             _transition_action(
                 f"decide_{status.value}",
-                _("Decide: %(status)s") % {"status": status.label},
+                lazy_interpolate(_("Decide: %(status)s"), status=status.label),
                 partial(_decide, decision=status),
             )
             for status in (

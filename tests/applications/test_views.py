@@ -799,3 +799,17 @@ def test_detail_query_count_does_not_grow_with_documents_and_history(client, app
     client.force_login(applicant)
 
     assert _queries(client, busy.get_absolute_url()) == _queries(client, plain.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("applicant", True), ("reviewer", False), ("manager", False)]
+)
+def test_navbar_offers_my_applications_to_applicants_only(client, role, shown, request):
+    persona = {"applicant": "applicant", "reviewer": "mss_reviewer", "manager": "manager"}[role]
+    user = request.getfixturevalue(persona)
+    client.force_login(getattr(user, "user", user))
+
+    content = client.get("/").content.decode()
+
+    assert ("My applications" in content) is shown
+    assert "inbox-link" in content

@@ -51,7 +51,7 @@ def open_as(browser, live_server):
         page.fill("input[name=login]", user.email)
         page.fill("input[name=password]", PASSWORD)
         page.press("input[name=password]", "Enter")
-        expect(page.locator("#main-nav")).to_contain_text("My applications")
+        expect(page.locator("#inbox-link")).to_be_visible()  # logged in
         return page
 
     yield open_as
