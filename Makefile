@@ -47,7 +47,7 @@ bench: venv
 
 ## Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: venv
-	$(PY) manage.py makemessages -l ko -l ja --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l ko -l ja --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=media
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## What CI runs (starts services, installs Debian packages, lints, checks and tests).
