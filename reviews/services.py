@@ -32,7 +32,7 @@ from applications.models import Application, Company, Membership
 from applications.rules import manages_program
 from applications.services import application_decide, application_screen, application_transition
 from notifications.enums import NotificationKind
-from notifications.services import notify
+from notifications.services import Event, notify, notify_many
 from programs.enums import CyclePhase, Organisation
 from programs.models import Cycle, ProgramManager
 from programs.services import TransitionError, cycle_transition
@@ -1131,17 +1131,15 @@ def results_notify(*, applications: list[Application], actor, promotion: bool = 
         company_id__in={a.company_id for a in applications}, user__is_active=True
     ).select_related("user"):
         members.setdefault(membership.company_id, []).append(membership.user)
-    created = 0
+    events = []
     for application in applications:
         if application.status not in DECIDED:
             continue  # nothing to tell: no outcome
         status = ApplicationStatus(application.status)
-        created += len(
-            notify(
-                kind=NotificationKind.RESULTS_ANNOUNCED,
+        events.append(
+            Event(
                 target=application,
                 recipients=members.get(application.company_id, []),
-                actor=actor,
                 event_key=f"result:{status.value}",
                 context={
                     "status": status.value,
@@ -1155,4 +1153,4 @@ def results_notify(*, applications: list[Application], actor, promotion: bool = 
                 },
             )
         )
-    return created
+    return len(notify_many(kind=NotificationKind.RESULTS_ANNOUNCED, events=events, actor=actor))

@@ -2,13 +2,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.enums import DeliveryState, NotificationKind
 from notifications.models import Notification
 from notifications.services import (
+    KEY_BATCH,
     MAX_ATTEMPTS,
+    Event,
     backoff_seconds,
     notification_deliver,
     notification_mark_read,
@@ -16,6 +19,7 @@ from notifications.services import (
     notifications_mark_all_read,
     notifications_requeue_pending,
     notify,
+    notify_many,
 )
 from programs.enums import Track
 from tests.factories import UserFactory, open_cycle, program_for
@@ -170,6 +174,98 @@ def test_notify_in_a_rolled_back_transaction_leaves_nothing(
     assert callbacks == []
     assert not Notification.objects.exists()
     assert mailoutbox == []
+
+
+def _test_events(users, *, event_key="batch"):
+    return [
+        Event(
+            target=user,
+            recipients=[user],
+            context={"requested_at": timezone.now(), "url": "/inbox/"},
+            event_key=event_key,
+        )
+        for user in users
+    ]
+
+
+def test_notify_many_writes_the_rows_notify_would_in_the_order_of_the_events(
+    applicant, other_applicant
+):
+    created = notify_many(
+        kind=NotificationKind.TEST_MESSAGE,
+        events=_test_events([other_applicant, applicant]),
+        actor=applicant,
+    )
+
+    assert [n.recipient for n in created] == [other_applicant, applicant]
+    korean = Notification.objects.get(recipient=applicant)
+    assert korean.language == "ko" and korean.subject == "MOU 포털 테스트 메시지"
+    assert korean.target == applicant and korean.actor == applicant
+    assert korean.event_key == "batch" and korean.link == "/inbox/"
+    assert Notification.objects.get(recipient=other_applicant).language == "en"
+
+
+def test_notify_many_is_idempotent_across_calls_and_within_one(applicant, other_applicant):
+    notify_many(kind=NotificationKind.TEST_MESSAGE, events=_test_events([applicant]))
+
+    again = notify_many(
+        kind=NotificationKind.TEST_MESSAGE,
+        events=_test_events([applicant, other_applicant, other_applicant]),
+    )
+
+    assert [n.recipient for n in again] == [other_applicant]  # the new one, once
+    assert Notification.objects.filter(recipient=applicant).count() == 1
+    assert Notification.objects.filter(recipient=other_applicant).count() == 1
+
+
+def test_notify_many_validates_every_event_before_writing(applicant):
+    events = [*_test_events([applicant]), *_test_events([applicant], event_key="x" * 101)]
+
+    with pytest.raises(ValueError):
+        notify_many(kind=NotificationKind.TEST_MESSAGE, events=events)
+
+    assert not Notification.objects.exists()
+
+
+def test_notify_many_queues_one_delivery_callback_after_commit(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    users = UserFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        notify_many(kind=NotificationKind.TEST_MESSAGE, events=_test_events(users))
+        assert mailoutbox == []
+
+    assert len(callbacks) == 1
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(u.email for u in users)
+
+
+def test_notify_many_query_count_does_not_grow_with_the_events(
+    django_capture_on_commit_callbacks,
+):
+    """An announcement to a whole cycle must not cost a few queries per applicant."""
+    few, many = UserFactory.create_batch(3), UserFactory.create_batch(40)
+    with django_capture_on_commit_callbacks(execute=False):
+        with CaptureQueriesContext(connection) as small:
+            notify_many(kind=NotificationKind.TEST_MESSAGE, events=_test_events(few))
+        with CaptureQueriesContext(connection) as large:
+            notify_many(kind=NotificationKind.TEST_MESSAGE, events=_test_events(many))
+
+    assert len(large) == len(small)
+    assert Notification.objects.count() == 43
+
+
+def test_notify_many_splits_its_queries_in_batches(monkeypatch):
+    """More recipients than one batch of keys: every row written, none twice."""
+    monkeypatch.setattr("notifications.services.KEY_BATCH", 4)
+    users = UserFactory.create_batch(10)
+
+    first = notify_many(kind=NotificationKind.TEST_MESSAGE, events=_test_events(users))
+    second = notify_many(kind=NotificationKind.TEST_MESSAGE, events=_test_events(users))
+
+    assert [n.recipient for n in first] == users
+    assert second == []
+    assert Notification.objects.count() == 10
+    assert KEY_BATCH >= 100  # the real batch keeps well under every backend's limit
 
 
 # --- delivery ---------------------------------------------------------------------------
