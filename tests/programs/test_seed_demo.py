@@ -1,8 +1,10 @@
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Max
+from django.utils import translation
 
 from accounts.models import User
 from applications.enums import ApplicationStatus
@@ -157,3 +159,24 @@ def test_seed_demo_gives_the_demo_reviewers_confirmed_assignments():
     assert not outside_pilot.exclude(
         application__cycle__program__track=Track.STARTUP_SUPPORT
     ).exists()
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
+def test_seed_demo_describes_its_cycles_and_rubrics_in_korean_and_japanese(language):
+    """A Korean applicant and a Japanese reviewer read the demo in their language: every
+    seeded cycle and criterion has its own name and description, not the English."""
+    call_command("seed_demo", stdout=StringIO())
+    script = {"ko": r"[\uac00-\ud7a3]", "ja": r"[\u3040-\u30ff\u4e00-\u9fff]"}[language]
+
+    with translation.override(language):
+        texts = [
+            (str(item), item.name, item.description)
+            for item in [*Cycle.objects.all(), *Criterion.objects.all()]
+        ]
+
+    assert len(texts) >= 18
+    untranslated = [
+        label for label, name, description in texts
+        if not (re.search(script, name) and re.search(script, description))
+    ]  # fmt: skip
+    assert untranslated == []
