@@ -6,6 +6,8 @@ import pytest
 from mou_portal.celery import app as celery_app
 from programs.enums import Organisation
 from tests.factories import ProgramManagerFactory, ReviewerFactory, UserFactory
+from tests.support.celery_worker import running_worker
+from tests.support.services import require_postgresql, require_redis
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -109,3 +111,24 @@ def ipark_manager(db):
         user=UserFactory(email="ipark.manager@example.com", is_staff=True),
         organisation=Organisation.IPARK,
     )
+
+
+@pytest.fixture
+def maildir(tmp_path):
+    """Where a real worker's e-mail lands, one file per message (``read_mail_dir``)."""
+    path = tmp_path / "mail"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def worker(maildir):
+    """A real Celery worker on the Redis broker, against the test's PostgreSQL database,
+    whose e-mail lands in ``maildir``; yields its queue."""
+    require_postgresql()
+    redis_url = require_redis()
+    # Four slashes: django-environ reads the path after the third one as absolute.
+    with running_worker(
+        redis_url=redis_url, extra_env={"EMAIL_URL": f"filemail:///{maildir}"}
+    ) as queue:
+        yield queue

@@ -27,25 +27,6 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 WAIT_SECONDS = 30
 
 
-@pytest.fixture
-def maildir(tmp_path):
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def worker(maildir):
-    """A worker whose e-mail lands in ``maildir``; yields its queue."""
-    require_postgresql()
-    redis_url = require_redis()
-    # Four slashes: django-environ reads the path after the third one as absolute.
-    with running_worker(
-        redis_url=redis_url, extra_env={"EMAIL_URL": f"filemail:///{maildir}"}
-    ) as queue:
-        yield queue
-
-
 def wait_for_state(notification, state: str) -> Notification:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:

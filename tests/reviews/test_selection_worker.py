@@ -14,29 +14,12 @@ from programs.services import TransitionError
 from reviews.services import cycle_announce, decisions_approve, decisions_set
 from tests.factories import MembershipFactory
 from tests.reviews.selection_helpers import cycle_under_review
-from tests.support.celery_worker import running_worker
 from tests.support.mail import read_mail_dir, subject
-from tests.support.services import require_postgresql, require_redis
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 S = ApplicationStatus
 WAIT_SECONDS = 30
-
-
-@pytest.fixture
-def maildir(tmp_path):
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def worker(maildir):
-    require_postgresql()
-    redis_url = require_redis()
-    with running_worker(redis_url=redis_url, extra_env={"EMAIL_URL": f"filemail:///{maildir}"}):
-        yield
 
 
 def _wait_until(condition) -> None:
