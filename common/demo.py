@@ -22,3 +22,9 @@ def upsert(model, lookup: dict, values: dict):
     if changed:
         obj.save(update_fields=changed)
     return obj, bool(changed)
+
+
+def translated(field: str, en: str, ko: str, ja: str) -> dict[str, str]:
+    """Values of a modeltranslation field in the three languages, plus the field itself
+    (English, the source language), for ``upsert`` or ``objects.create``."""
+    return {field: en, f"{field}_en": en, f"{field}_ko": ko, f"{field}_ja": ja}

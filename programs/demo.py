@@ -7,13 +7,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.demo import demo_user
-from common.demo import DemoLogin, upsert
+from common.demo import DemoLogin, translated, upsert
 
 from .enums import CyclePhase, DocumentKind, Field, HolderType, IPStatus, Organisation, Track
 from .models import Challenge, Criterion, Cycle, Program, ProgramManager, Technology
 from .services import cycle_transition
 
-# (en, ko, ja) names and an English description; weight; max score.
+# (en, ko, ja) names, (en, ko, ja) descriptions, weight; the max score is 10.
 RUBRICS = {
     Track.STARTUP_SUPPORT: [
         (
@@ -355,21 +355,13 @@ def _seed_catalogue():
 
 def seed_rubric(cycle: Cycle) -> None:
     """The track's demo rubric (``RUBRICS``) on ``cycle``, in three languages."""
-    for order, ((en, ko, ja), (description, description_ko, description_ja), weight) in enumerate(
-        RUBRICS[cycle.program.track], start=1
-    ):
+    for order, (names, descriptions, weight) in enumerate(RUBRICS[cycle.program.track], start=1):
         upsert(
             Criterion,
             {"cycle": cycle, "order": order},
             {
-                "name": en,
-                "name_en": en,
-                "name_ko": ko,
-                "name_ja": ja,
-                "description": description,
-                "description_en": description,
-                "description_ko": description_ko,
-                "description_ja": description_ja,
+                **translated("name", *names),
+                **translated("description", *descriptions),
                 "weight": Decimal(weight),
                 "max_score": 10,
             },
@@ -382,20 +374,11 @@ def _seed_cycle(program: Program, technologies, challenges) -> Cycle:
     quota = 5
     cycle = Cycle.objects.filter(program=program, slug=f"{year}-round-1").first()
     values = {
-        "name": f"{year} Round 1",
-        "name_en": f"{year} Round 1",
-        "name_ko": f"{year}년 1차",
-        "name_ja": f"{year}年 第1回",
+        **translated("name", f"{year} Round 1", f"{year}년 1차", f"{year}年 第1回"),
         "code": f"{year}R1",
-        **{
-            field: text.format(quota=quota)
-            for field, text in zip(
-                ("description_en", "description_ko", "description_ja"),
-                CYCLE_DESCRIPTIONS[program.track],
-                strict=True,
-            )
-        },
-        "description": CYCLE_DESCRIPTIONS[program.track][0].format(quota=quota),
+        **translated(
+            "description", *(text.format(quota=quota) for text in CYCLE_DESCRIPTIONS[program.track])
+        ),
         "selection_quota": quota,
         "reviews_per_application": 2,
         "blind_review": program.track == Track.OPEN_INNOVATION,

@@ -14,7 +14,7 @@ from applications import services as application_services
 from applications.demo import COMPANIES, TRACK_ANSWERS, _company, _pdf
 from applications.enums import LIVE, ApplicationStatus, ConsentKind, MembershipRole
 from applications.models import Application, Company
-from common.demo import DemoLogin, upsert
+from common.demo import DemoLogin, translated, upsert
 from programs.demo import REQUIRED_DOCUMENTS, seed_rubric
 from programs.enums import CyclePhase, Field, Organisation, Track
 from programs.models import Cycle, Program, ProgramManager
@@ -126,15 +126,14 @@ def _pilot_cycle() -> Cycle:
     cycle = Cycle.objects.create(
         program=program,
         slug=f"{year}-pilot-round",
-        name=f"{year} Pilot round",
-        name_en=f"{year} Pilot round",
-        name_ko=f"{year}년 시범 공모",
-        name_ja=f"{year}年 試行公募",
+        **translated("name", f"{year} Pilot round", f"{year}년 시범 공모", f"{year}年 試行公募"),
         code=f"{year}P",
-        description="The pilot call of the startup-support program: reviews are under way.",
-        description_en="The pilot call of the startup-support program: reviews are under way.",
-        description_ko="스타트업 지원 프로그램의 시범 공모입니다. 현재 심사가 진행 중입니다.",
-        description_ja="スタートアップ支援プログラムの試行公募です。現在、審査が進行中です。",
+        **translated(
+            "description",
+            "The pilot call of the startup-support program: reviews are under way.",
+            "스타트업 지원 프로그램의 시범 공모입니다. 현재 심사가 진행 중입니다.",
+            "スタートアップ支援プログラムの試行公募です。現在、審査が進行中です。",
+        ),
         selection_quota=3,
         reviews_per_application=2,
         required_document_kinds=[str(kind) for kind in REQUIRED_DOCUMENTS[Track.STARTUP_SUPPORT]],
