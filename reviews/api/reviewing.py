@@ -1,0 +1,188 @@
+"""REST API of the reviewers: their assignments and reviews, and the pledge of a cycle.
+
+Assignments that are not the user's own and active — or whose application is closed to
+them by a declared conflict — are 404; an application whose cycle's pledge is not
+accepted yet answers 403 with ``code: pledge_required``."""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from programs.models import Cycle
+
+from .. import selectors, services
+from ..serializers import (
+    AssignmentSerializer,
+    DeclineSerializer,
+    OtherReviewSerializer,
+    PledgeCycleSerializer,
+    ReviewSerializer,
+)
+
+
+class PledgeRequired(PermissionDenied):
+    default_detail = _("Accept the evaluator pledge of this cycle first.")
+    default_code = "pledge_required"
+
+
+class IsReviewer(permissions.BasePermission):
+    """A reviewer profile (active) is needed for every reviewer endpoint."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm("reviews.act_as_reviewer"))
+
+
+@contextmanager
+def _service_errors():
+    """A service's refusals as API errors: 409 for a locked review, 400 for bad input (by
+    field), 403 for a permission."""
+    try:
+        yield
+    except services.ReviewLocked as error:
+        raise Conflict(detail=error.messages[0], code="review_locked") from None
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError(error.message_dict) from None
+        raise ValidationError({"non_field_errors": error.messages}) from None
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+
+
+_TEXT_FIELDS = ("comment_to_applicant", "internal_comment", "recommendation")
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = _("This review has been submitted and is locked.")
+    default_code = "review_locked"
+
+
+class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Your active assignments (reviews due first)."""
+
+    serializer_class = AssignmentSerializer
+    permission_classes = [IsReviewer]
+
+    def get_queryset(self):
+        return selectors.assignments_for_api(self.request.user)
+
+    def _opened(self):
+        """The assignment, if its application opens for the user (else 404 / 403)."""
+        assignment = self.get_object()
+        user = self.request.user
+        if user.has_perm("reviews.open_assignment", assignment):
+            return assignment
+        if not assignment.reviewer.pledges.filter(
+            cycle_id=assignment.application.cycle_id
+        ).exists():
+            raise PledgeRequired
+        raise Http404
+
+    def _review_response(self, assignment, status_code=200):
+        return Response(ReviewSerializer.of(selectors.review_of(assignment)), status=status_code)
+
+    @extend_schema(methods=["GET"], responses=ReviewSerializer)
+    @extend_schema(methods=["PUT", "PATCH"], request=ReviewSerializer, responses=ReviewSerializer)
+    @action(detail=True, methods=["get", "put", "patch"])
+    def review(self, request, pk=None):
+        """Your review of the assignment: read it, or save the draft."""
+        assignment = self._opened()
+        if request.method == "GET":
+            return self._review_response(assignment)
+        serializer = ReviewSerializer(data=request.data, partial=request.method == "PATCH")
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        current = ReviewSerializer.of(selectors.review_of(assignment))
+        if request.method == "PATCH":
+            scores = {s["criterion"]: s["score"] for s in current["scores"]}
+            scores.update({s["criterion"]: s["score"] for s in data.get("scores", [])})
+            fields = {key: data.get(key, current[key]) for key in _TEXT_FIELDS}
+        else:
+            scores = {
+                criterion.pk: None
+                for criterion in selectors.rubric_of(assignment.application.cycle)
+            }
+            scores.update({s["criterion"]: s["score"] for s in data.get("scores", [])})
+            fields = {key: data.get(key, "") for key in _TEXT_FIELDS}
+        with _service_errors():
+            services.review_save(assignment=assignment, actor=request.user, scores=scores, **fields)
+        return self._review_response(assignment)
+
+    @extend_schema(request=None, responses=ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit your saved review; it is locked from then on."""
+        assignment = self._opened()
+        with _service_errors():
+            services.review_submit(assignment=assignment, actor=request.user)
+        return self._review_response(assignment)
+
+    @extend_schema(request=DeclineSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline the assignment for a conflict of interest with the company."""
+        assignment = self.get_object()
+        serializer = DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not request.user.has_perm("reviews.decline_assignment", assignment):
+            raise Http404
+        with _service_errors():
+            services.assignment_decline(
+                assignment=assignment,
+                actor=request.user,
+                reason=serializer.validated_data["reason"],
+            )
+        return Response(status=204)
+
+    @extend_schema(responses=OtherReviewSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="other-reviews")
+    def other_reviews(self, request, pk=None):
+        """The other reviewers' submitted reviews, once yours is submitted."""
+        assignment = self._opened()
+        if not request.user.has_perm("reviews.view_other_reviews", assignment):
+            raise PermissionDenied(
+                detail=_("Submit your own review to see the other reviewers'."),
+                code="submit_first",
+            )
+        return Response(OtherReviewSerializer(selectors.other_reviews(assignment), many=True).data)
+
+
+class ReviewerCycleViewSet(viewsets.GenericViewSet):
+    """The cycles you review in, with their evaluator pledge."""
+
+    serializer_class = PledgeCycleSerializer
+    permission_classes = [IsReviewer]
+    pagination_class = None
+
+    def get_queryset(self):
+        reviewer = selectors.reviewer_of(self.request.user)
+        if reviewer is None:
+            return Cycle.objects.none()
+        return selectors.cycles_of_reviewer(reviewer)
+
+    def list(self, request):
+        reviewer = request.user.reviewer
+        pledges = {p.cycle_id: p for p in reviewer.pledges.all()}
+        entries = [
+            {"cycle": cycle, "pledge": pledges.get(cycle.pk)}
+            for cycle in self.get_queryset().order_by("review_due_at", "pk")
+        ]
+        return Response(PledgeCycleSerializer(entries, many=True).data)
+
+    @extend_schema(request=None, responses=PledgeCycleSerializer)
+    @action(detail=True, methods=["post"])
+    def pledge(self, request, pk: int):
+        """Accept the cycle's evaluator pledge (once; accepting again changes nothing)."""
+        cycle = self.get_object()
+        reviewer = request.user.reviewer
+        with _service_errors():
+            accepted = services.pledge_accept(reviewer=reviewer, cycle=cycle, actor=request.user)
+        return Response(PledgeCycleSerializer({"cycle": cycle, "pledge": accepted}).data)

@@ -1,0 +1,221 @@
+"""The ranking: the cycle's rows adapted to the pure formula in ``reviews.scoring`` with a
+fixed number of queries, whatever the number of applications and reviews; its sorting and
+the track items it is filtered by."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from applications.enums import DECIDED, ApplicationStatus
+from applications.models import Application
+from programs.models import Cycle
+
+from ..enums import (
+    AssignmentStatus,
+    ReviewStatus,
+)
+from ..models import (
+    CriterionScore,
+)
+from ..scoring import (
+    ApplicationScore,
+    CriterionSpec,
+    RankedApplication,
+    SubmittedReview,
+    rank_cycle,
+)
+from .managing import application_field
+
+# Applications that take part in the ranking: under review, or with a (staged) decision.
+RANKED_STATUSES = frozenset({ApplicationStatus.UNDER_REVIEW}) | DECIDED
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """An application with its scores (``reviews.scoring.ApplicationScore``) and the mean
+    raw score per criterion of its submitted reviews (for exports and detail views)."""
+
+    application: Application
+    score: ApplicationScore
+    criterion_means: dict[int, Decimal] = field(default_factory=dict)
+
+
+def cycle_ranking(cycle: Cycle, *, statuses=RANKED_STATUSES) -> list[RankingRow]:
+    """The cycle's applications in ``statuses``, scored and ranked (rank 1 first).
+
+    Four queries in all: the rubric, the applications, the active-assignment counts and
+    every submitted criterion score of the cycle. Every submitted review of the cycle feeds
+    the reviewers' normalisation, also reviews of applications not ranked (withdrawn).
+    An application needs ``max(cycle.reviews_per_application, its active assignments)``
+    reviews to be complete.
+    """
+    criteria = list(cycle.criteria.order_by("order", "pk"))
+    if not criteria:
+        return []
+    applications = {
+        application.pk: application
+        for application in Application.objects.filter(cycle=cycle, status__in=statuses)
+        .select_related("company", "technology", "challenge")
+        .order_by("pk")
+    }
+    for application in applications.values():
+        # Every row shares the one cycle: no need to build thousands of copies of it.
+        application.cycle = cycle
+    assigned = dict(
+        Application.objects.filter(pk__in=applications)
+        .annotate(
+            active=Count("assignments", filter=Q(assignments__status=AssignmentStatus.ACTIVE))
+        )
+        .values_list("pk", "active")
+    )
+    rows = CriterionScore.objects.filter(
+        review__status=ReviewStatus.SUBMITTED,
+        review__assignment__application__cycle=cycle,
+        review__assignment__status=AssignmentStatus.ACTIVE,
+    ).values_list(
+        "review_id",
+        "review__assignment__reviewer_id",
+        "review__assignment__reviewer__organisation",
+        "review__assignment__application_id",
+        "criterion_id",
+        "score",
+    )
+    by_review: dict[int, dict] = {}
+    sums: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for review_id, reviewer_id, organisation, application_id, criterion_id, score in rows:
+        review = by_review.setdefault(
+            review_id,
+            {
+                "reviewer_id": reviewer_id,
+                "organisation": organisation,
+                "application_id": application_id,
+                "scores": {},
+            },
+        )
+        review["scores"][criterion_id] = score
+        if application_id in applications:
+            sums[(application_id, criterion_id)].append(score)
+
+    scores = rank_cycle(
+        criteria=[CriterionSpec(c.pk, c.weight, c.max_score) for c in criteria],
+        applications=[
+            RankedApplication(
+                id=application.pk,
+                reference=application.reference or "",
+                submitted_at=application.submitted_at,
+                required_reviews=max(cycle.reviews_per_application, assigned.get(pk, 0)),
+            )
+            for pk, application in applications.items()
+        ],
+        reviews=[SubmittedReview(**review) for review in by_review.values()],
+    )
+    cent = Decimal("0.01")
+    return [
+        RankingRow(
+            application=applications[score.application_id],
+            score=score,
+            criterion_means={
+                criterion.pk: (Decimal(sum(values)) / len(values)).quantize(cent)
+                for criterion in criteria
+                if (values := sums.get((score.application_id, criterion.pk)))
+            },
+        )
+        for score in scores
+    ]
+
+
+# The ranked statuses in the order pages list them.
+RANKED_STATUS_ORDER = [
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.REJECTED,
+]
+
+
+# ``application_field`` (above) as a database expression: the same rule.
+APPLICATION_FIELD = Coalesce(
+    NullIf(F("biotech_field"), Value("")),
+    F("technology__field"),
+    F("challenge__field"),
+    F("company__field"),
+)
+
+
+def track_item_key(application: Application) -> str:
+    """``technology:<pk>`` or ``challenge:<pk>`` (the ranking's track item filter), or ""."""
+    if application.technology_id:
+        return f"technology:{application.technology_id}"
+    if application.challenge_id:
+        return f"challenge:{application.challenge_id}"
+    return ""
+
+
+def track_item_label(application: Application) -> str:
+    """The technology or challenge the application answers, or ""."""
+    item = application.technology or application.challenge
+    return str(item) if item is not None else ""
+
+
+def track_items_of(cycle: Cycle) -> list[tuple[str, str]]:
+    """(key, label) of the technologies and challenges the cycle offers (two queries)."""
+    return [(f"technology:{t.pk}", str(t)) for t in cycle.technologies.order_by("title")] + [
+        (f"challenge:{c.pk}", str(c)) for c in cycle.challenges.order_by("company", "title")
+    ]
+
+
+def _none_last(value, descending: bool):
+    """Sort key putting ``None`` last in either direction."""
+    if value is None:
+        return (1, 0)
+    return (0, -value if descending else value)
+
+
+# Sortable ranking columns: name → the value of a row. The rank is the formula's order
+# (``reviews.scoring``, step 5); the other columns are each score on its own.
+RANKING_SORTS: dict[str, Callable[[RankingRow], object]] = {
+    "rank": lambda row: row.score.rank,
+    "mean": lambda row: row.score.mean,
+    "mss": lambda row: row.score.mss_mean,
+    "ipark": lambda row: row.score.ipark_mean,
+    "combined": lambda row: row.score.combined,
+    "normalised": lambda row: row.score.normalised,
+    "spread": lambda row: row.score.spread,
+    "reviews": lambda row: row.score.completed_reviews,
+}
+# Scores read best-first (descending) by default; the rank ascending.
+RANKING_SORT_DEFAULT_DESCENDING = frozenset(RANKING_SORTS) - {"rank"}
+
+
+def ranking_view(
+    cycle: Cycle,
+    *,
+    field: str = "",
+    status: str = "",
+    item: str = "",
+    sort: str = "rank",
+    descending: bool | None = None,
+) -> list[RankingRow]:
+    """The cycle's ranking (``cycle_ranking``: a fixed number of queries), filtered by
+    field, status and track item, and sorted by ``sort`` (a ``RANKING_SORTS`` key).
+
+    Filtering keeps each row's rank in the whole cycle. Unknown sorts fall back to the
+    rank; rows without the sorted score come last; ties keep the ranking's order.
+    """
+    rows = cycle_ranking(cycle)
+    if field:
+        rows = [row for row in rows if application_field(row.application) == field]
+    if status:
+        rows = [row for row in rows if row.application.status == status]
+    if item:
+        rows = [row for row in rows if track_item_key(row.application) == item]
+    if sort not in RANKING_SORTS:
+        sort = "rank"
+    if descending is None:
+        descending = sort in RANKING_SORT_DEFAULT_DESCENDING
+    value = RANKING_SORTS[sort]
+    return sorted(rows, key=lambda row: (_none_last(value(row), descending), row.score.rank))

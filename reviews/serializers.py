@@ -1,0 +1,198 @@
+"""Serializers of the reviews API: a reviewer's assignments, reviews and pledge, and the
+selection side's ranking, decisions, approvals and announcement."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from applications.serializers import ApplicationSerializer
+from programs.serializers import CriterionSerializer
+
+from . import selectors
+from .enums import Recommendation
+from .forms import DECISION_CHOICES
+from .models import DecisionApproval, Review
+from .pledge import PLEDGE
+
+
+class ScoreSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    score = serializers.IntegerField(allow_null=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    """The reviewer's own review. Writing replaces the fields given (PATCH) or all of them
+    (PUT); a ``score`` of ``null`` clears that criterion."""
+
+    status = serializers.CharField(read_only=True)
+    scores = ScoreSerializer(many=True, required=False)
+    comment_to_applicant = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000
+    )
+    internal_comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    recommendation = serializers.ChoiceField(
+        choices=Recommendation.choices, required=False, allow_blank=True
+    )
+    submitted_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    @staticmethod
+    def of(review: Review | None) -> dict:
+        if review is None:
+            return {
+                "status": "not_started",
+                "scores": [],
+                "comment_to_applicant": "",
+                "internal_comment": "",
+                "recommendation": "",
+                "submitted_at": None,
+                "updated_at": None,
+            }
+        return {
+            "status": review.status,
+            "scores": [
+                {"criterion": score.criterion_id, "score": score.score}
+                for score in review.scores.all()
+            ],
+            "comment_to_applicant": review.comment_to_applicant,
+            "internal_comment": review.internal_comment,
+            "recommendation": review.recommendation,
+            "submitted_at": review.submitted_at,
+            "updated_at": review.updated_at,
+        }
+
+
+class OtherReviewSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(source="label")
+    organisation = serializers.CharField()
+    scores = serializers.SerializerMethodField()
+    comment_to_applicant = serializers.CharField(source="review.comment_to_applicant")
+    internal_comment = serializers.CharField(source="review.internal_comment")
+    recommendation = serializers.CharField(source="review.recommendation")
+    submitted_at = serializers.DateTimeField(source="review.submitted_at")
+
+    def get_scores(self, other) -> list[dict]:
+        return [
+            {"criterion": criterion, "score": score} for criterion, score in other.scores.items()
+        ]
+
+
+class AssignmentSerializer(serializers.Serializer):
+    """An assignment as its reviewer sees it. ``application`` (the applications API's
+    representation, identity hidden in a blind cycle) and ``rubric`` are ``null`` until the
+    cycle's pledge is accepted."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField(source="application.reference")
+    cycle = serializers.IntegerField(source="application.cycle_id")
+    cycle_name = serializers.CharField(source="application.cycle.name")
+    review_due_at = serializers.DateTimeField(source="application.cycle.review_due_at")
+    blind_review = serializers.BooleanField(source="application.cycle.blind_review")
+    pledge_accepted = serializers.SerializerMethodField()
+    review_status = serializers.SerializerMethodField()
+    application = serializers.SerializerMethodField()
+    rubric = serializers.SerializerMethodField()
+
+    def _opens(self, assignment) -> bool:
+        return self.context["request"].user.has_perm("reviews.open_assignment", assignment)
+
+    def get_pledge_accepted(self, assignment) -> bool:
+        return assignment.reviewer.pledges.filter(cycle_id=assignment.application.cycle_id).exists()
+
+    def get_review_status(self, assignment) -> str:
+        return selectors.review_state(assignment)
+
+    @extend_schema_field(ApplicationSerializer(allow_null=True))
+    def get_application(self, assignment) -> dict | None:
+        if not self._opens(assignment):
+            return None
+        return ApplicationSerializer(assignment.application, context=self.context).data
+
+    @extend_schema_field(CriterionSerializer(many=True, allow_null=True))
+    def get_rubric(self, assignment) -> list | None:
+        if not self._opens(assignment):
+            return None
+        return CriterionSerializer(
+            selectors.rubric_of(assignment.application.cycle), many=True
+        ).data
+
+
+class PledgeCycleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="cycle.pk")
+    name = serializers.CharField(source="cycle.name")
+    pledge_version = serializers.SerializerMethodField()
+    accepted_at = serializers.DateTimeField(source="pledge.accepted_at", allow_null=True)
+    accepted_version = serializers.CharField(source="pledge.text_version", allow_null=True)
+    text = serializers.SerializerMethodField()
+
+    def get_pledge_version(self, entry) -> str:
+        return PLEDGE.version
+
+    def get_text(self, entry) -> dict:
+        return {
+            "title": str(PLEDGE.title),
+            "introduction": str(PLEDGE.introduction),
+            "duties": [{"title": str(t), "text": str(x)} for t, x in PLEDGE.duties],
+            "agreement": str(PLEDGE.agreement),
+        }
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RankingRowSerializer(serializers.Serializer):
+    """A row of the ranking (``reviews.scoring.ApplicationScore`` and its application)."""
+
+    rank = serializers.IntegerField(source="score.rank")
+    application = serializers.IntegerField(source="application.pk")
+    reference = serializers.CharField(source="application.reference")
+    company = serializers.CharField(source="application.company.name_en")
+    field = serializers.SerializerMethodField()
+    track_item = serializers.SerializerMethodField()
+    status = serializers.CharField(source="application.status")
+    mean = serializers.DecimalField(source="score.mean", max_digits=5, decimal_places=2)
+    mss_mean = serializers.DecimalField(source="score.mss_mean", max_digits=5, decimal_places=2)
+    ipark_mean = serializers.DecimalField(source="score.ipark_mean", max_digits=5, decimal_places=2)
+    combined = serializers.DecimalField(source="score.combined", max_digits=5, decimal_places=2)
+    normalised = serializers.DecimalField(source="score.normalised", max_digits=6, decimal_places=2)
+    spread = serializers.DecimalField(source="score.spread", max_digits=5, decimal_places=2)
+    disagreement = serializers.BooleanField(source="score.disagreement")
+    completed_reviews = serializers.IntegerField(source="score.completed_reviews")
+    required_reviews = serializers.IntegerField(source="score.required_reviews")
+    missing_organisations = serializers.ListField(
+        source="score.missing_organisations", child=serializers.CharField()
+    )
+    criterion_means = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2),
+        help_text="Criterion id → mean raw score of the submitted reviews.",
+    )
+
+    def get_field(self, row) -> str:
+        return selectors.application_field(row.application)
+
+    def get_track_item(self, row) -> str:
+        return selectors.track_item_key(row.application)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    applications = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    decision = serializers.ChoiceField(choices=DECISION_CHOICES)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class DecisionOutcomeSerializer(serializers.Serializer):
+    changed = serializers.ListField(child=serializers.CharField())
+    unchanged = serializers.ListField(child=serializers.CharField())
+    approvals_withdrawn = serializers.ListField(child=serializers.CharField())
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    manager = serializers.CharField(source="manager.user.email")
+
+    class Meta:
+        model = DecisionApproval
+        fields = ["organisation", "manager", "approved_at", "withdrawn_at", "withdrawn_reason"]
+
+
+class AnnouncementSerializer(serializers.Serializer):
+    phase = serializers.CharField()

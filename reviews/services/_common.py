@@ -1,0 +1,82 @@
+"""Helpers shared by the reviewing and the selection services: who may act, and the
+checked transitions of assignments and reviews."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from applications.rules import manages_program
+from programs.enums import CyclePhase
+from programs.models import Cycle
+from programs.services import TransitionError
+
+from ..enums import (
+    ASSIGNMENT_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    SCORING_PHASES,
+    AssignmentStatus,
+    ReviewStatus,
+)
+from ..models import (
+    Assignment,
+    Review,
+    Reviewer,
+    ReviewStatusChange,
+)
+
+
+def _require_reviewer(reviewer: Reviewer, actor) -> None:
+    if actor is None or not actor.is_authenticated or reviewer.user_id != actor.pk:
+        raise PermissionDenied(_("Only the reviewer can do this."))
+    if not reviewer.is_active:
+        raise PermissionDenied(_("Your reviewer profile is inactive."))
+
+
+def _require_manager(cycle: Cycle, actor) -> None:
+    if actor is None or not manages_program(actor, cycle.program_id):
+        raise PermissionDenied(_("Only a manager of this program can do this."))
+
+
+def _require_scoring(cycle: Cycle) -> None:
+    if cycle.phase not in SCORING_PHASES:
+        raise TransitionError(
+            _("This cycle is %(phase)s: its reviews and assignments can no longer change.")
+            % {"phase": CyclePhase(cycle.phase).label.lower()},
+            code="cycle_not_scoring",
+        )
+
+
+def _check_assignment_edge(source: str, to: str) -> None:
+    if to not in ASSIGNMENT_TRANSITIONS[source]:
+        raise TransitionError(
+            _("An assignment cannot go from “%(source)s” to “%(target)s”.")
+            % {"source": AssignmentStatus(source).label, "target": AssignmentStatus(to).label},
+            code="transition_not_allowed",
+        )
+
+
+def _assignment_transition(
+    locked: Assignment, *, to: str, now: datetime, fields: Iterable[str] = ()
+) -> None:
+    _check_assignment_edge(locked.status, to)
+    locked.status = to
+    locked.save(update_fields=["status", *fields])
+
+
+def _review_transition(
+    locked: Review, *, to: str, actor, note: str, now: datetime, fields: Iterable[str] = ()
+) -> None:
+    source = locked.status
+    if to not in REVIEW_TRANSITIONS[source]:
+        raise TransitionError(
+            _("A review cannot go from “%(source)s” to “%(target)s”.")
+            % {"source": ReviewStatus(source).label, "target": ReviewStatus(to).label},
+            code="transition_not_allowed",
+        )
+    locked.status = to
+    locked.save(update_fields=["status", "updated_at", *fields])
+    ReviewStatusChange.objects.create(
+        review=locked, from_status=source, to_status=to, actor=actor, note=note, created_at=now
+    )

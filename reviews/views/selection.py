@@ -1,0 +1,271 @@
+"""Pages of the selection side: ranking, decisions, approvals, announcement, dashboard,
+exports."""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from applications.enums import ApplicationStatus
+from programs.enums import CyclePhase, Organisation
+
+from .. import exports, scoring, selectors, services
+from ..enums import DECISION_PHASES
+from ..forms import (
+    DecisionForm,
+    RankingFilterForm,
+)
+
+RANKING_PAGE_SIZE = 100
+# The figures the ranking's help panel quotes, from the module that computes them.
+FORMULA_CONSTANTS = {
+    "threshold": scoring.DISAGREEMENT_THRESHOLD,
+    "centre": scoring.NORMALISED_CENTRE,
+    "scale": scoring.NORMALISED_SCALE,
+}
+
+
+def _cycle_with_perm(request, cycle_pk: int, perm: str):
+    """The cycle if the user manages it and ``perm`` allows it, else 404. The rule itself
+    decides, without Django's superuser shortcut: a superuser has no organisation to
+    approve for."""
+    cycle = selectors.get_cycle_for_manager(request.user, cycle_pk)
+    if not rules.has_perm(perm, request.user, cycle):
+        raise Http404
+    return cycle
+
+
+def _sort_links(query: QueryDict, sort: str, descending: bool | None) -> dict[str, str]:
+    """Column → query string sorting by it; clicking the sorted column reverses it."""
+    links = {}
+    for column in selectors.RANKING_SORTS:
+        params = query.copy()
+        params.pop("page", None)
+        params["sort"] = "" if column == "rank" else column
+        natural = column in selectors.RANKING_SORT_DEFAULT_DESCENDING
+        current = descending if descending is not None else natural
+        if (sort or "rank") == column:
+            params["order"] = "asc" if current else "desc"
+        else:
+            params.pop("order", None)
+        links[column] = params.urlencode()
+    return links
+
+
+@login_required
+def ranking(request, cycle_pk: int):
+    """The cycle's ranking with decisions per row and in bulk (POST, then back here with
+    the same filters). A refused decision re-renders the page with what was ticked."""
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.view_ranking")
+    track_items = selectors.track_items_of(cycle)
+    filters = RankingFilterForm(request.GET or None, track_items=track_items)
+    sort = filters.value("sort")
+    descending = filters.descending
+    rows = selectors.ranking_view(
+        cycle,
+        field=filters.value("field"),
+        status=filters.value("status"),
+        item=filters.value("item"),
+        sort=sort,
+        descending=descending,
+    )
+    decision_form = None
+    if request.method == "POST":
+        if not rules.has_perm("reviews.decide_applications", request.user, cycle):
+            raise Http404
+        decision_form = DecisionForm(request.POST, application_ids=selectors.ranked_ids(cycle))
+        if decision_form.is_valid():
+            try:
+                outcome = services.decisions_set(
+                    cycle=cycle,
+                    applications=decision_form.cleaned_data["applications"],
+                    decision=decision_form.cleaned_data["decision"],
+                    note=decision_form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                decision_form.add_error(None, getattr(error, "messages", [str(error)]))
+            else:
+                _decision_messages(request, outcome, decision_form.cleaned_data["decision"])
+                return redirect(request.get_full_path())
+    paginator = Paginator(rows, RANKING_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ticked = set(decision_form.data.getlist("applications")) if decision_form else set()
+    return render(
+        request,
+        "reviews/manage/ranking.html",
+        {
+            "cycle": cycle,
+            "page": page,
+            "rows": page.object_list,
+            "total": len(rows),
+            "filters": filters,
+            "filtered": any(filters.value(name) for name in ("field", "status", "item")),
+            "sort": sort or "rank",
+            "descending": descending
+            if descending is not None
+            else (sort in selectors.RANKING_SORT_DEFAULT_DESCENDING),
+            "sort_links": _sort_links(request.GET, sort, descending),
+            "query": query.urlencode(),
+            "decision_form": decision_form or DecisionForm(application_ids=[]),
+            "ticked": ticked,
+            "selected": selectors.selected_count(cycle),
+            "readiness": selectors.announcement_readiness(cycle),
+            "announced": cycle.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED),
+            "deciding": cycle.phase in DECISION_PHASES,
+            "can_decide": rules.has_perm("reviews.decide_applications", request.user, cycle),
+            "formula": FORMULA_CONSTANTS,
+            "S": ApplicationStatus,
+        },
+        status=400 if decision_form is not None and decision_form.errors else 200,
+    )
+
+
+def _decision_messages(request, outcome, decision: str) -> None:
+    label = ApplicationStatus(decision).label
+    if outcome.changed:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d application is now “%(status)s”: %(references)s.",
+                "%(count)d applications are now “%(status)s”: %(references)s.",
+                len(outcome.changed),
+            )
+            % {
+                "count": len(outcome.changed),
+                "status": label,
+                "references": ", ".join(a.reference for a in outcome.changed),
+            },
+        )
+    else:
+        messages.info(request, _("Nothing changed: already “%(status)s”.") % {"status": label})
+    if outcome.approvals_withdrawn:
+        messages.warning(
+            request,
+            _(
+                "The decisions changed, so the approvals of %(organisations)s were withdrawn: "
+                "they must approve again before the results can be announced."
+            )
+            % {
+                "organisations": ", ".join(
+                    approval.get_organisation_display() for approval in outcome.approvals_withdrawn
+                )
+            },
+        )
+
+
+@login_required
+def decisions(request, cycle_pk: int):
+    """The decision list: outcomes, the quota, both organisations' approvals and the
+    announcement."""
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.view_ranking")
+    readiness = selectors.announcement_readiness(cycle)
+    manager = getattr(request.user, "program_manager", None)
+    return render(
+        request,
+        "reviews/manage/decisions.html",
+        {
+            "cycle": cycle,
+            "lists": selectors.decision_lists(cycle),
+            "counts": selectors.status_counts(cycle),
+            "selected": selectors.selected_count(cycle),
+            "readiness": readiness,
+            "history": selectors.approval_history(cycle),
+            "organisations": [
+                (value, label, readiness.approvals.get(value))
+                for value, label in Organisation.choices
+            ],
+            "my_organisation": manager.organisation if manager is not None else "",
+            "can_approve": rules.has_perm("reviews.approve_decisions", request.user, cycle),
+            "can_announce": rules.has_perm("reviews.announce_results", request.user, cycle),
+            "S": ApplicationStatus,
+        },
+    )
+
+
+def _service_action(request, cycle_pk: int, perm: str, call, success) -> HttpResponse:
+    cycle = _cycle_with_perm(request, cycle_pk, perm)
+    try:
+        result = call(cycle=cycle, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, success(result))
+    return redirect("reviews:decisions", cycle_pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def decisions_approve(request, cycle_pk: int):
+    return _service_action(
+        request,
+        cycle_pk,
+        "reviews.approve_decisions",
+        services.decisions_approve,
+        lambda approval: (
+            _("You approved the decisions for %(organisation)s.")
+            % {"organisation": approval.get_organisation_display()}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def decisions_approval_withdraw(request, cycle_pk: int):
+    return _service_action(
+        request,
+        cycle_pk,
+        "reviews.approve_decisions",
+        services.decisions_approval_withdraw,
+        lambda approval: (
+            _("The approval of %(organisation)s was withdrawn.")
+            % {"organisation": approval.get_organisation_display()}
+            if approval is not None
+            else _("There was no approval to withdraw.")
+        ),
+    )
+
+
+@login_required
+@require_POST
+def announce(request, cycle_pk: int):
+    return _service_action(
+        request,
+        cycle_pk,
+        "reviews.announce_results",
+        services.cycle_announce,
+        lambda cycle: _(
+            "The results are announced: every applicant can now read their result, and "
+            "their team is notified."
+        ),
+    )
+
+
+@login_required
+def dashboard(request, cycle_pk: int):
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.view_ranking")
+    return render(
+        request,
+        "reviews/manage/dashboard.html",
+        {"cycle": cycle, "board": selectors.cycle_dashboard(cycle)},
+    )
+
+
+@login_required
+def export(request, cycle_pk: int, kind: str, fmt: str):
+    """The ranking or the application list of the cycle as CSV (streamed) or .xlsx."""
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.export_cycle")
+    table = exports.ranking_table(cycle) if kind == "ranking" else exports.applications_table(cycle)
+    filename = f"{cycle.program.slug}-{cycle.code}-{kind}"
+    if fmt == "csv":
+        return exports.csv_response(table, filename=f"{filename}.csv")
+    return exports.xlsx_response(table, filename=f"{filename}.xlsx", sheet=kind)
