@@ -9,9 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.i18n import lazy_interpolate
-from reviews.services import decisions_set
 
-from . import services
+from . import extensions, services
 from .enums import ApplicationStatus
 from .models import Application, Company, Consent, Document, Invitation, Membership, StatusChange
 
@@ -106,10 +105,9 @@ def _transition_action(name: str, label, call):
 
 
 def _decide(*, application, actor, decision) -> None:
-    # Through the selection service, like the manager's pages: quota, phase, approvals.
-    decisions_set(
-        cycle=application.cycle, applications=[application], decision=decision, actor=actor
-    )
+    # Through the service the reviews app registers (``applications.extensions``), like
+    # the manager's pages: quota, phase, approvals.
+    extensions.decide(application=application, actor=actor, decision=decision)
     application.refresh_from_db(fields=["status"])
 
 

@@ -1,17 +1,16 @@
 """Who may do what with companies, applications and documents (django-rules).
 
-Pages, the API and the services check these named permissions. The review issue extends
-the same names for reviewers, e.g.::
-
-    rules.set_perm("applications.view_application", can_view_application | is_assigned_reviewer)
-
-so that every place already checking ``applications.view_application`` follows.
+Pages, the API and the services check these named permissions. Apps built on this one
+widen ``view_application``, ``view_document`` and ``view_company_identity`` through the
+extension point in ``applications.extensions`` (``reviews`` registers its assigned
+reviewers there), so that every place already checking these names follows.
 """
 
 import rules
 
 from programs.enums import CyclePhase
 
+from . import extensions
 from .enums import EDITABLE, SENT_IN, STAGED, ApplicationStatus, MembershipRole
 
 
@@ -95,12 +94,34 @@ def is_withdrawable(user, application) -> bool:
     return True
 
 
-# Named combinations: what the review issue extends with its own predicates.
+@rules.predicate
+def is_registered_viewer(user, application) -> bool:
+    """A viewer registered by another app (``applications.extensions``) may see it."""
+    return application is not None and any(
+        viewers.application(user, application) for viewers in extensions.registered_viewers()
+    )
+
+
+@rules.predicate
+def is_registered_document_viewer(user, document) -> bool:
+    return document is not None and any(
+        viewers.document(user, document) for viewers in extensions.registered_viewers()
+    )
+
+
+@rules.predicate
+def sees_identity_as_registered_viewer(user, application) -> bool:
+    return application is not None and any(
+        viewers.company_identity(user, application) for viewers in extensions.registered_viewers()
+    )
+
+
+# Named combinations, each widened by the viewers other apps register.
 can_view_company = is_company_member
 can_view_application = is_application_member | is_cycle_manager
 can_view_document = is_document_member | is_document_manager
 # The company's names, number, website, representative, address, members and document file
-# names; the review issue hides them from reviewers of a blind cycle.
+# names; registered viewers may be narrower here (``reviews``: not in a blind cycle).
 can_view_company_identity = is_application_member | is_cycle_manager
 
 rules.add_perm("applications.view_company", can_view_company)
@@ -108,7 +129,7 @@ rules.add_perm("applications.change_company", is_company_member)
 rules.add_perm("applications.manage_team", is_company_owner)
 rules.add_perm("applications.apply_for_company", is_company_member)
 
-rules.add_perm("applications.view_application", can_view_application)
+rules.add_perm("applications.view_application", can_view_application | is_registered_viewer)
 rules.add_perm("applications.change_application", is_application_member & is_editable)
 rules.add_perm("applications.submit_application", is_application_member & is_editable)
 rules.add_perm("applications.delete_application", is_application_member & is_editable)
@@ -118,8 +139,11 @@ rules.add_perm("applications.screen_application", is_cycle_manager)
 rules.add_perm("applications.decide_application", is_cycle_manager)
 rules.add_perm("applications.see_real_status", is_cycle_manager)
 
-rules.add_perm("applications.view_document", can_view_document)
-rules.add_perm("applications.view_company_identity", can_view_company_identity)
+rules.add_perm("applications.view_document", can_view_document | is_registered_document_viewer)
+rules.add_perm(
+    "applications.view_company_identity",
+    can_view_company_identity | sees_identity_as_registered_viewer,
+)
 # The company's own page of the application (status history, consents): its members and
 # managers only, however far ``view_application`` is extended.
 rules.add_perm("applications.view_application_page", can_view_application)

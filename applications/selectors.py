@@ -6,6 +6,7 @@ from django.http import Http404
 from programs.enums import CyclePhase
 from programs.models import Cycle
 
+from . import extensions
 from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus
 from .models import Application, Company, Document, Invitation, Membership, StatusChange
 
@@ -55,13 +56,10 @@ def applications_managed_by(user) -> QuerySet[Application]:
 def applications_visible_to(user) -> QuerySet[Application]:
     """Everything ``applications.view_application`` allows, as one queryset: the user's
     companies' applications, the sent-in applications of the programs they manage, and
-    those open to them as a reviewer (``reviews.selectors.reviewer_visibility``, the twin
-    of the reviewer rule in ``reviews.rules``).
+    those open to the viewers other apps register (``applications.extensions``; the
+    reviewers: ``reviews.selectors.reviewer_visibility``, the twin of the reviewer rule in
+    ``reviews.rules``).
     """
-    # The reviews app extends who may see an application; it builds on this one, so the
-    # dependency is taken here, at call time.
-    from reviews.selectors import reviewer_visibility
-
     if not user.is_authenticated:
         return Application.objects.none()
     member = Q(company__memberships__user=user)
@@ -73,9 +71,10 @@ def applications_visible_to(user) -> QuerySet[Application]:
             cycle__program__managers__user=user,
             cycle__program__managers__is_active=True,
         )
-    return _with_relations(
-        Application.objects.filter(member | manager | reviewer_visibility(user)).distinct()
-    )
+    visible = member | manager
+    for viewers in extensions.registered_viewers():
+        visible |= viewers.visibility(user)
+    return _with_relations(Application.objects.filter(visible).distinct())
 
 
 def get_application_for(user, pk: int, perm: str = "applications.view_application") -> Application:

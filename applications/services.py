@@ -12,9 +12,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.exceptions import TransitionError
 from programs.enums import TRACK_REFERENCE_PREFIX, DocumentKind
 from programs.models import Cycle
-from programs.services import TransitionError
 
 from . import events
 from .consent import CONSENT_TEXTS

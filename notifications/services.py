@@ -112,7 +112,12 @@ def notify_many(
     """``notify`` for many events of one kind at once (an announcement to every applicant
     of a cycle): the same rows, rules and guarantees, with a constant number of queries
     per ``KEY_BATCH`` recipients instead of a few per event. Returns the notifications
-    created, in the order of the events and their recipients."""
+    created, in the order of the events and their recipients.
+
+    Over 60 lines on purpose: planning, de-duplicating, rendering and inserting are one
+    pass over the same planned rows in one transaction, and the query count per batch is
+    easiest to check when they are read together.
+    """
     kind = NotificationKind(kind).value
     essential = kind in ESSENTIAL_KINDS
     planned = []  # (key, person, event, context, link, target type), in order

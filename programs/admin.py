@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from common.exceptions import TransitionError
 from common.i18n import lazy_interpolate
 
 from .enums import CyclePhase
@@ -15,7 +16,7 @@ from .models import (
     ProgramManager,
     Technology,
 )
-from .services import TransitionError, cycle_transition
+from .services import cycle_transition
 
 
 @admin.register(Program)

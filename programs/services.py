@@ -1,15 +1,12 @@
 """Writes of the programs domain."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.exceptions import TransitionError
+
 from .enums import CYCLE_TRANSITIONS, CyclePhase
 from .models import Cycle, CyclePhaseChange
-
-
-class TransitionError(ValidationError):
-    """A state change that the transition table or a precondition does not allow."""
 
 
 def cycle_transition(*, cycle: Cycle, to: str, actor, note: str = "") -> Cycle:

@@ -287,6 +287,10 @@ def _needs(
     declined: Iterable[tuple[int, int]],
     kept: list[KeptAssignment],
 ) -> tuple[list[AssignmentProblem], dict[int, _Need]]:
+    """What each application still needs (reviewers per organisation) and the problems that
+    make it impossible, from the kept assignments, conflicts and declines. Over 60
+    lines on purpose: it validates the inputs and builds the needs in one pass, and
+    the problems it reports follow the order of those checks."""
     if reviews_per_application < 2:
         raise ValueError("Each application needs at least two reviews (one per organisation).")
     for reviewer in reviewers:

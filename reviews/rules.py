@@ -7,13 +7,8 @@ selection side (ranking, decisions, approvals, announcement, dashboard, exports)
 
 import rules
 
-from applications.rules import (
-    can_view_application,
-    can_view_company_identity,
-    can_view_document,
-    manages_program,
-)
 from applications.rules import is_cycle_manager as is_application_manager
+from applications.rules import manages_program
 
 from .enums import REVIEWABLE_STATUSES, SCORING_PHASES, AssignmentStatus, ReviewStatus
 
@@ -136,16 +131,11 @@ rules.add_perm(
 rules.add_perm("reviews.view_other_reviews", opens_assignment & is_review_submitted)
 
 
-# The applications' named permissions, extended for reviewers (every page, API and
-# download checking them follows).
-rules.set_perm("applications.view_application", can_view_application | is_assigned_reviewer)
-rules.set_perm("applications.view_document", can_view_document | is_document_reviewer)
-# In a blind cycle the company's identity is hidden from reviewers (members and managers
-# always see it).
-rules.set_perm(
-    "applications.view_company_identity",
-    can_view_company_identity | (is_assigned_reviewer & ~is_blind_application),
-)
+# The applications' named permissions are widened for reviewers (every page, API and
+# download checking them follows) by registering these in ``applications.extensions``
+# (``ReviewsConfig.ready``). In a blind cycle the company's identity is hidden from
+# reviewers (members and managers always see it).
+sees_company_identity = is_assigned_reviewer & ~is_blind_application
 
 
 # Managers: screening and assignment use ``reviews.manage_cycle``; these act on an

@@ -52,6 +52,9 @@ def cycle_ranking(cycle: Cycle, *, statuses=RANKED_STATUSES) -> list[RankingRow]
     the reviewers' normalisation, also reviews of applications not ranked (withdrawn).
     An application needs ``max(cycle.reviews_per_application, its active assignments)``
     reviews to be complete.
+
+    Over 60 lines on purpose: its four queries and their adaptation to ``rank_cycle``
+    are read together, the query count being the contract.
     """
     criteria = list(cycle.criteria.order_by("order", "pk"))
     if not criteria:

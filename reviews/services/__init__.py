@@ -33,6 +33,7 @@ from .selection import (
     decisions_approval_withdraw,
     decisions_approve,
     decisions_set,
+    decisions_set_one,
     results_notify,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "decisions_approval_withdraw",
     "decisions_approve",
     "decisions_set",
+    "decisions_set_one",
     "pledge_accept",
     "results_notify",
     "review_reopen",

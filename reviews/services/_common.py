@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from applications.rules import manages_program
+from common.exceptions import TransitionError
 from programs.enums import CyclePhase
 from programs.models import Cycle
-from programs.services import TransitionError
 
 from ..enums import (
     ASSIGNMENT_TRANSITIONS,

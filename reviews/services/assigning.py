@@ -71,6 +71,10 @@ def assignment_propose(*, cycle: Cycle, actor, seed: int = 0) -> AssignmentPropo
 
     Side effects: ``Assignment`` rows in status ``proposed`` (invisible to reviewers until
     ``assignments_confirm``).
+
+    Over 60 lines on purpose: it adapts the cycle's rows to the pure
+    ``propose_assignments`` and writes its result under one lock; the matching itself is
+    in ``reviews.assignment``.
     """
     _require_manager(cycle, actor)
     _require_scoring(cycle)
@@ -217,6 +221,9 @@ def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> 
     reviewer of MSS or of iPark, or has a reviewer who meanwhile declared a conflict.
     Side effects: status ``active`` and ``confirmed_at``; after commit, each reviewer is
     notified once of their new assignments, with the review due date.
+
+    Over 60 lines on purpose: the all-or-nothing check and the confirmation are read
+    under one lock; the notification is already its own helper.
     """
     _require_manager(cycle, actor)
     _require_scoring(cycle)

@@ -17,11 +17,12 @@ from applications.enums import (
 )
 from applications.models import Application, Company
 from applications.services import application_screen
+from common.exceptions import TransitionError
 from notifications.enums import NotificationKind
 from notifications.services import notify
 from programs.enums import CyclePhase
 from programs.models import Cycle
-from programs.services import TransitionError, cycle_transition
+from programs.services import cycle_transition
 
 from ..enums import (
     SCORING_PHASES,

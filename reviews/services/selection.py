@@ -23,11 +23,12 @@ from applications.enums import (
 )
 from applications.models import Application, Membership
 from applications.services import application_decide, application_transition
+from common.exceptions import TransitionError
 from notifications.enums import NotificationKind
 from notifications.services import Event, notify_many
 from programs.enums import CyclePhase, Organisation
 from programs.models import Cycle, ProgramManager
-from programs.services import TransitionError, cycle_transition
+from programs.services import cycle_transition
 
 from .. import selectors
 from ..enums import (
@@ -83,6 +84,9 @@ def decisions_set(
     application its status and a ``StatusChange`` row (``application_decide``); before the
     announcement, every standing approval of the cycle withdrawn with the reason (when
     anything changed); after it, the company's members notified of the new result at once.
+
+    Over 60 lines on purpose: the checks, the moves and their side effects happen under
+    one lock of the cycle, in the order the docstring lists them.
     """
     ids = sorted({item.pk if isinstance(item, Application) else int(item) for item in applications})
     if not ids:
@@ -145,6 +149,14 @@ def decisions_set(
         changed=to_change,
         unchanged=[row for row in rows if row not in to_change],
         approvals_withdrawn=withdrawn,
+    )
+
+
+def decisions_set_one(*, application: Application, actor, decision: str) -> None:
+    """``decisions_set`` for one application of its cycle: how the admin decides
+    (registered in ``applications.extensions`` by ``ReviewsConfig.ready``)."""
+    decisions_set(
+        cycle=application.cycle, applications=[application], decision=decision, actor=actor
     )
 
 

@@ -61,7 +61,12 @@ def _sort_links(query: QueryDict, sort: str, descending: bool | None) -> dict[st
 @login_required
 def ranking(request, cycle_pk: int):
     """The cycle's ranking with decisions per row and in bulk (POST, then back here with
-    the same filters). A refused decision re-renders the page with what was ticked."""
+    the same filters). A refused decision re-renders the page with what was ticked.
+
+    Over 60 lines on purpose: the filter form, the page, the POST of decisions and the
+    re-rendering with what was ticked share their context; the decisions themselves are
+    one service call.
+    """
     cycle = _cycle_with_perm(request, cycle_pk, "reviews.view_ranking")
     track_items = selectors.track_items_of(cycle)
     filters = RankingFilterForm(request.GET or None, track_items=track_items)

@@ -12,9 +12,9 @@ from applications.enums import (
     Actor,
     ApplicationStatus,
 )
+from common.exceptions import TransitionError
 from programs.enums import CyclePhase
 from programs.models import Cycle
-from programs.services import TransitionError
 from tests.factories import submitted_application
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from applications import services
 from applications.consent import CONSENT_TEXTS
 from applications.enums import ApplicationStatus, ConsentKind, MembershipRole
 from applications.models import Application, Consent, Document, Invitation, Membership
+from common.exceptions import TransitionError
 from programs.enums import CyclePhase, DocumentKind, Track
 from programs.models import Cycle
-from programs.services import TransitionError
 from tests.factories import (
     CompanyFactory,
     MembershipFactory,

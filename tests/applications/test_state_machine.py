@@ -12,9 +12,9 @@ from applications.enums import (
     ConsentKind,
 )
 from applications.models import Application, StatusChange
+from common.exceptions import TransitionError
 from programs.enums import CyclePhase, Track
 from programs.models import Cycle
-from programs.services import TransitionError
 from tests.factories import (
     MembershipFactory,
     ProgramManagerFactory,

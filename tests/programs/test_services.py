@@ -1,8 +1,9 @@
 import pytest
 
+from common.exceptions import TransitionError
 from programs.enums import CYCLE_TRANSITIONS, CyclePhase
 from programs.models import Cycle, CyclePhaseChange
-from programs.services import TransitionError, cycle_transition
+from programs.services import cycle_transition
 from tests.factories import CriterionFactory, CycleFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from applications.enums import ApplicationStatus
 from applications.models import StatusChange
+from common.exceptions import TransitionError
 from programs.enums import CyclePhase, Field, Organisation, Track
 from programs.models import CyclePhaseChange
-from programs.services import TransitionError
 from reviews import services
 from reviews.assignment import AssignmentInfeasible, ProblemCode
 from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus

@@ -6,10 +6,10 @@ import pytest
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from common.exceptions import TransitionError
 from notifications.enums import ESSENTIAL_KINDS, NotificationKind
 from notifications.models import Notification
 from programs.enums import Organisation
-from programs.services import TransitionError
 from reviews.services import cycle_announce, decisions_approve, decisions_set, results_notify
 from tests.factories import MembershipFactory, ReviewerFactory, UserFactory, submitted_review
 from tests.reviews.selection_helpers import cycle_under_review

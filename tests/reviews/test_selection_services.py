@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from applications.enums import ApplicationStatus
 from applications.models import StatusChange
 from applications.services import application_withdraw
+from common.exceptions import TransitionError
 from programs.enums import CyclePhase, Organisation, Track
 from programs.models import CyclePhaseChange
-from programs.services import TransitionError
 from reviews.models import DecisionApproval
 from reviews.services import (
     QuotaExceeded,

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus
+from common.exceptions import TransitionError
 from notifications.enums import DeliveryState, NotificationKind
 from notifications.models import Notification
 from notifications.services import notify
-from programs.services import TransitionError
 from reviews.services import cycle_announce, decisions_approve, decisions_set
 from tests.factories import MembershipFactory
 from tests.reviews.selection_helpers import cycle_under_review

@@ -1,3 +1,10 @@
+"""``manage.py seed_demo``: every app's demo data, in dependency order.
+
+It lives in ``reviews``, the app at the top of the dependency graph (``programs`` <-
+``applications`` <- ``reviews``), because it is the one app allowed to import all the
+others; ``common`` stays a leaf.
+"""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
