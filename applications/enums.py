@@ -98,10 +98,8 @@ TRANSITION_ACTORS: dict[tuple[str, str], Actor] = {
 }
 
 
-# Transitions a manager makes by name (the review issue calls them through services).
-SCREEN_IN = (S.SUBMITTED, S.UNDER_REVIEW)
-SCREEN_OUT = (S.SUBMITTED, S.INELIGIBLE)
-DECISIONS = frozenset({S.SELECTED, S.WAITLISTED, S.REJECTED})
+# The outcomes a manager records (``application_decide``): the decided statuses.
+DECISIONS = DECIDED
 
 
 class DevelopmentStage(models.TextChoices):

@@ -2,8 +2,9 @@
 notifications for the company's members (``notifications.services.notify``).
 
 Outcomes are staged: a decision is not announced to the company when a manager records it
-but when the cycle's results are announced (the review issue), so ``status_changed`` tells
-the company only what it can already see. Every notification carries an event key, so a
+but when the cycle's results are announced (``reviews.services.results_notify``), so
+``status_changed`` tells the company only what it can already see
+(``selectors.application_view_for``). Every notification carries an event key, so a
 repeated event never notifies twice.
 """
 
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from notifications.enums import NotificationKind
 from notifications.services import notify
 
+from . import selectors
 from .enums import STAGED, ApplicationStatus
 
 S = ApplicationStatus
@@ -35,7 +37,8 @@ def status_changed(*, application_id: int, source: str, target: str, actor_id: i
     from .models import Application
 
     if target in STAGED:
-        # Staged until the announcement; nothing goes to the company now.
+        # Staged until the announcement, then told by the announcement's own e-mail
+        # (``results_notify``); nothing goes to the company from here.
         return
     application = (
         Application.objects.select_related("company", "cycle__program")
@@ -57,11 +60,7 @@ def status_changed(*, application_id: int, source: str, target: str, actor_id: i
     elif target in (S.INELIGIBLE, S.WITHDRAWN):
         # With the reason given. Screening out is not staged: the company learns at once
         # that it is out, and why.
-        reason = (
-            application.status_changes.filter(to_status=target)
-            .values_list("note", flat=True)
-            .last()
-        )
+        reason = selectors.application_view_for(None, application).note_for(target)
         notify(
             kind=NotificationKind.APPLICATION_INELIGIBLE
             if target == S.INELIGIBLE

@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.enums import CyclePhase, DocumentKind, Field
+from programs.enums import DocumentKind, Field
 from programs.models import Challenge, Cycle, Technology
 
 from .enums import (
     BIOTECH_FIELDS,
     EDITABLE,
-    STAGED,
     ApplicationStatus,
     ConsentKind,
     DevelopmentStage,
@@ -320,20 +319,6 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
-
-    @property
-    def results_announced(self) -> bool:
-        return self.cycle.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
-
-    def status_for_applicant(self) -> str:
-        """The status the company sees: outcomes are staged until the cycle is announced,
-        and read "under review" until then. The one place this rule lives."""
-        if self.status in STAGED and not self.results_announced:
-            return ApplicationStatus.UNDER_REVIEW
-        return self.status
-
-    def status_for_applicant_label(self) -> str:
-        return ApplicationStatus(self.status_for_applicant()).label
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:

@@ -38,8 +38,6 @@ TRACK_FIELDS: dict[str, list[str]] = {
     Track.JOINT_RND: ["technology", "collaboration_plan"],
     Track.OPEN_INNOVATION: ["challenge", "proposed_solution", "poc_plan"],
 }
-# Columns of other tracks stay empty: they are never shown, saved or exported for it.
-ALL_TRACK_FIELDS = [field for fields in TRACK_FIELDS.values() for field in fields]
 
 
 def step_label(step: Step, track: str) -> Promise:

@@ -8,8 +8,6 @@ reviewers there), so that every place already checking these names follows.
 
 import rules
 
-from programs.enums import CyclePhase
-
 from . import extensions
 from .enums import EDITABLE, SENT_IN, STAGED, ApplicationStatus, MembershipRole
 
@@ -90,7 +88,7 @@ def is_withdrawable(user, application) -> bool:
     if application.status == ApplicationStatus.WITHDRAWN:
         return False
     if application.status in STAGED:
-        return application.cycle.phase not in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
+        return not application.cycle.results_announced
     return True
 
 
@@ -117,26 +115,19 @@ def sees_identity_as_registered_viewer(user, application) -> bool:
 
 
 # Named combinations, each widened by the viewers other apps register.
-can_view_company = is_company_member
 can_view_application = is_application_member | is_cycle_manager
 can_view_document = is_document_member | is_document_manager
 # The company's names, number, website, representative, address, members and document file
 # names; registered viewers may be narrower here (``reviews``: not in a blind cycle).
 can_view_company_identity = is_application_member | is_cycle_manager
 
-rules.add_perm("applications.view_company", can_view_company)
-rules.add_perm("applications.change_company", is_company_member)
 rules.add_perm("applications.manage_team", is_company_owner)
-rules.add_perm("applications.apply_for_company", is_company_member)
 
 rules.add_perm("applications.view_application", can_view_application | is_registered_viewer)
 rules.add_perm("applications.change_application", is_application_member & is_editable)
-rules.add_perm("applications.submit_application", is_application_member & is_editable)
 rules.add_perm("applications.delete_application", is_application_member & is_editable)
 rules.add_perm("applications.withdraw_application", is_application_member & is_withdrawable)
-# Manager-side transitions; the review issue may narrow them (e.g. joint approval).
-rules.add_perm("applications.screen_application", is_cycle_manager)
-rules.add_perm("applications.decide_application", is_cycle_manager)
+# Managers see the real status (staged outcomes included) and the whole history.
 rules.add_perm("applications.see_real_status", is_cycle_manager)
 
 rules.add_perm("applications.view_document", can_view_document | is_registered_document_viewer)

@@ -1,9 +1,10 @@
 """Reads of the applications domain: every permission-scoped queryset is built here."""
 
+from dataclasses import dataclass, replace
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from programs.enums import CyclePhase
 from programs.models import Cycle
 
 from . import extensions
@@ -124,22 +125,66 @@ def live_applications_of(user, cycle: Cycle) -> list[Application]:
     return list(applications_of_member(user).filter(cycle=cycle, status__in=LIVE))
 
 
+# --- What the company sees of its application --------------------------------------------
+#
+# The one place of the rule, used by the pages, the API and the e-mails (``events``):
+# outcomes are staged until the cycle's results are announced and read "under review"
+# until then; screening out is told at once, with its reason; of the history's notes the
+# company reads only its own (a withdrawal reason) and the screening reason. Managers
+# (``applications.see_real_status``) see the real status and the whole history.
+
+
+def applicant_status(application: Application) -> str:
+    """The status the company sees (and everyone who is not a manager of the program)."""
+    if application.status in STAGED and not application.cycle.results_announced:
+        return ApplicationStatus.UNDER_REVIEW
+    return application.status
+
+
 def status_visible_to(user, application: Application) -> str:
-    """The real status for its managers; the staged one (``status_for_applicant``) for
-    everyone else, the company's members included."""
+    """The real status for its managers; ``applicant_status`` for everyone else, the
+    company's members included. No query beyond the permission check."""
     if user.has_perm("applications.see_real_status", application):
         return application.status
-    return application.status_for_applicant()
+    return applicant_status(application)
 
 
-def timeline_for(user, application: Application) -> list[StatusChange]:
-    """The status history a person may see. Before the announcement, the company does not
-    see outcome rows; it sees only its own notes (a withdrawal reason) and, once announced,
-    the screening reason."""
+@dataclass(frozen=True)
+class ApplicationView:
+    """What a person sees of an application's status: the status, the history, and the
+    result with its note when there is one to tell."""
+
+    status: str
+    timeline: list[StatusChange]
+    show_result: bool
+    result_note: str
+
+    def note_for(self, status: str) -> str:
+        """The note of the latest visible history row into ``status`` ("" if none)."""
+        return next((row.note for row in reversed(self.timeline) if row.to_status == status), "")
+
+
+def application_view_for(user, application: Application) -> ApplicationView:
+    """The status, history and result ``user`` sees of ``application``: everything for its
+    managers, the company's view (above) for everyone else (``user=None``: the company's
+    view, for the e-mails). The result is shown once there
+    is one to tell: screening out at once, a decision once the results are announced."""
     rows = list(application.status_changes.select_related("actor"))
-    if user.has_perm("applications.see_real_status", application):
-        return rows
-    announced = application.cycle.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
+    if user is not None and user.has_perm("applications.see_real_status", application):
+        status, timeline = application.status, rows
+    else:
+        status, timeline = applicant_status(application), _applicant_timeline(application, rows)
+    show_result = status == ApplicationStatus.INELIGIBLE or (
+        application.cycle.results_announced and status in STAGED
+    )
+    view = ApplicationView(status, timeline, show_result, "")
+    if show_result:
+        view = replace(view, result_note=view.note_for(status))
+    return view
+
+
+def _applicant_timeline(application: Application, rows: list[StatusChange]) -> list[StatusChange]:
+    announced = application.cycle.results_announced
     visible = []
     for row in rows:
         if row.to_status in STAGED and not announced:

@@ -432,7 +432,7 @@ def _check_transition(locked: Application, to: str, actor) -> None:
             raise PermissionDenied(_("Only the company's members can do this."))
     elif not manages_program(actor, locked.cycle.program_id):
         raise PermissionDenied(_("Only a manager of this program can do this."))
-    if to == S.WITHDRAWN and source in STAGED and locked.results_announced:
+    if to == S.WITHDRAWN and source in STAGED and locked.cycle.results_announced:
         raise TransitionError(
             _("The results have been announced; the application can no longer be withdrawn."),
             code="already_announced",
@@ -440,7 +440,7 @@ def _check_transition(locked: Application, to: str, actor) -> None:
     if (
         source in DECIDED
         and to != S.WITHDRAWN
-        and locked.results_announced
+        and locked.cycle.results_announced
         and (source, to) not in AFTER_ANNOUNCEMENT
     ):
         raise TransitionError(
@@ -583,8 +583,8 @@ def application_screen(
     now: datetime | None = None,
 ) -> Application:
     """A manager's screening: eligible → ``under_review``; not → ``ineligible``, which
-    needs a reason (shown to the company once results are announced). Side effects as
-    ``application_transition``."""
+    needs a reason (told to the company at once, by e-mail and on its page: screening out
+    is not staged). Side effects as ``application_transition``."""
     if not eligible and not reason.strip():
         raise ValidationError({"reason": _("Say why the application is ineligible.")})
     return application_transition(

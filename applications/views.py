@@ -23,7 +23,6 @@ from programs.selectors import cycles_accepting, cycles_public
 
 from . import selectors, services
 from .consent import CONSENT_TEXTS
-from .enums import STAGED, ApplicationStatus
 from .forms import (
     CompanyForm,
     DocumentUploadForm,
@@ -104,26 +103,17 @@ def application_detail(request, pk: int):
     if not user.has_perm("applications.view_application_page", application):
         # A reviewer: their page of the application is the review page.
         return redirect("reviews:reviewer_application", application=application.pk)
-    status = selectors.status_visible_to(user, application)
-    timeline = selectors.timeline_for(user, application)
-    # Screening out is told at once; decisions once the results are announced.
-    show_result = status == ApplicationStatus.INELIGIBLE or (
-        application.results_announced and status in STAGED
-    )
+    view = selectors.application_view_for(user, application)
     return render(
         request,
         "applications/detail.html",
         {
             "application": application,
-            "status": status,
-            "show_result": show_result,
-            "result_note": next(
-                (row.note for row in reversed(timeline) if row.to_status == status), ""
-            )
-            if show_result
-            else "",
+            "status": view.status,
+            "show_result": view.show_result,
+            "result_note": view.result_note,
             "documents": selectors.documents_of(application),
-            "timeline": timeline,
+            "timeline": view.timeline,
             "consents": application.consents.select_related("user"),
             "can_edit": user.has_perm("applications.change_application", application),
             "can_withdraw": user.has_perm("applications.withdraw_application", application),

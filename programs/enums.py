@@ -48,16 +48,9 @@ class CyclePhase(models.TextChoices):
 
 # Phases a visitor may see; a draft cycle is the managers' work in progress.
 PUBLIC_PHASES = frozenset(set(CyclePhase) - {CyclePhase.DRAFT})
-# Phases after the call has closed, shown as past calls.
-PAST_PHASES = frozenset(
-    {
-        CyclePhase.CLOSED,
-        CyclePhase.REVIEW,
-        CyclePhase.DECIDED,
-        CyclePhase.ANNOUNCED,
-        CyclePhase.ARCHIVED,
-    }
-)
+# Phases once the cycle's results are announced: the staged outcomes are the companies'
+# to see, and only the waitlist still moves (``Cycle.results_announced``).
+ANNOUNCED_PHASES = frozenset({CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED})
 
 # The cycle's life: which phase may follow which. Data, read at a glance and tested as data.
 CYCLE_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
+    ANNOUNCED_PHASES,
     TRL_CHOICES,
     CyclePhase,
     DocumentKind,
@@ -172,6 +173,11 @@ class Cycle(models.Model):
         """
         now = now or timezone.now()
         return self.phase == CyclePhase.OPEN and self.opens_at <= now < self.closes_at
+
+    @property
+    def results_announced(self) -> bool:
+        """The results are out (``ANNOUNCED_PHASES``): the companies see their outcomes."""
+        return self.phase in ANNOUNCED_PHASES
 
     @property
     def is_public(self) -> bool:

@@ -52,6 +52,11 @@ class Reviewer(models.Model):
         labels = dict(Field.choices)
         return [labels[field] for field in self.expertise if field in labels]
 
+    def has_accepted_pledge(self, cycle_id: int) -> bool:
+        """Accepted the evaluator pledge of the cycle: the one check of "is the pledge
+        missing?" (rules, pages, API). Asked of the database every time."""
+        return self.pledges.filter(cycle_id=cycle_id).exists()
+
 
 class PledgeAcceptance(models.Model):
     """The evaluator pledge of a cycle (confidentiality, no contact with applicants, duty to

@@ -49,7 +49,7 @@ def _opens_for(reviewer, application) -> bool:
         and reviewer.assignments.filter(
             application_id=application.pk, status=AssignmentStatus.ACTIVE
         ).exists()
-        and reviewer.pledges.filter(cycle_id=application.cycle_id).exists()
+        and reviewer.has_accepted_pledge(application.cycle_id)
         and not reviewer.conflicts.filter(company_id=application.company_id).exists()
     )
 

@@ -96,7 +96,7 @@ class AssignmentSerializer(serializers.Serializer):
         return self.context["request"].user.has_perm("reviews.open_assignment", assignment)
 
     def get_pledge_accepted(self, assignment) -> bool:
-        return assignment.reviewer.pledges.filter(cycle_id=assignment.application.cycle_id).exists()
+        return assignment.reviewer.has_accepted_pledge(assignment.application.cycle_id)
 
     def get_review_status(self, assignment) -> str:
         return selectors.review_state(assignment)

@@ -37,6 +37,12 @@ def my_applications_to(context, cycle) -> list:
     return selectors.live_applications_of(user, cycle)
 
 
+@register.filter
+def applicant_status(application) -> str:
+    """The status the company sees (``applications.selectors.applicant_status``)."""
+    return selectors.applicant_status(application)
+
+
 @register.simple_tag(takes_context=True)
 def visible_status(context, application) -> str:
     return selectors.status_visible_to(context["request"].user, application)
@@ -45,7 +51,7 @@ def visible_status(context, application) -> str:
 @register.filter
 def next_action(application) -> str:
     """What the company should do next, in a few words."""
-    status = application.status_for_applicant()
+    status = selectors.applicant_status(application)
     if status == S.DRAFT:
         return _("Complete and submit before the deadline")
     if status in (S.SUBMITTED, S.UNDER_REVIEW):

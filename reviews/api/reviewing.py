@@ -80,9 +80,7 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         if user.has_perm("reviews.open_assignment", assignment):
             return assignment
-        if not assignment.reviewer.pledges.filter(
-            cycle_id=assignment.application.cycle_id
-        ).exists():
+        if not assignment.reviewer.has_accepted_pledge(assignment.application.cycle_id):
             raise PledgeRequired
         raise Http404
 

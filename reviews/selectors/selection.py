@@ -12,7 +12,8 @@ from django.utils.translation import gettext, ngettext
 
 from applications.enums import DECIDED, ApplicationStatus
 from applications.models import Application
-from programs.enums import CyclePhase, Field, Organisation
+from applications.selectors import applicant_status
+from programs.enums import ANNOUNCED_PHASES, Field, Organisation
 from programs.models import Cycle
 
 from ..enums import (
@@ -76,7 +77,7 @@ class AnnouncementReadiness:
 
     @property
     def announced(self) -> bool:
-        return self.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
+        return self.phase in ANNOUNCED_PHASES
 
     @property
     def missing_organisations(self) -> tuple[str, ...]:
@@ -165,8 +166,7 @@ def feedback_for(user, application: Application) -> list[str]:
     """The reviewers' comments a member of the company reads on its application page:
     only once the cycle's results are announced and the application has an outcome."""
     if not (
-        application.results_announced
-        and application.status in DECIDED
+        applicant_status(application) in DECIDED
         and user.is_authenticated
         and application.company.memberships.filter(user=user).exists()
     ):

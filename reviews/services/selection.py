@@ -100,7 +100,7 @@ def decisions_set(
     with transaction.atomic():
         locked = _lock_cycle(cycle)
         _require_manager(locked, actor)
-        announced = locked.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED)
+        announced = locked.results_announced
         if locked.phase not in DECISION_PHASES and not announced:
             raise TransitionError(
                 _("Decisions are made once the cycle is under review (it is “%(phase)s”).")
@@ -278,7 +278,7 @@ def decisions_approval_withdraw(
     with transaction.atomic():
         locked = _lock_cycle(cycle)
         manager = _approving_manager(actor, locked)
-        if locked.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED):
+        if locked.results_announced:
             raise TransitionError(
                 _("The results have been announced; the approvals are final."),
                 code="already_announced",

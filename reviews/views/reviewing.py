@@ -145,7 +145,7 @@ def _opened_assignment(request, pk: int):
     if request.user.has_perm("reviews.open_assignment", assignment):
         return assignment
     application = assignment.application
-    pledged = assignment.reviewer.pledges.filter(cycle_id=application.cycle_id).exists()
+    pledged = assignment.reviewer.has_accepted_pledge(application.cycle_id)
     if not pledged and request.user.has_perm("reviews.decline_assignment", assignment):
         url = reverse("reviews:pledge", kwargs={"cycle_pk": application.cycle_id})
         return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications.enums import ApplicationStatus
-from programs.enums import CyclePhase, Organisation
+from programs.enums import Organisation
 
 from .. import exports, scoring, selectors, services
 from ..enums import DECISION_PHASES
@@ -124,7 +124,7 @@ def ranking(request, cycle_pk: int):
             "ticked": ticked,
             "selected": selectors.selected_count(cycle),
             "readiness": selectors.announcement_readiness(cycle),
-            "announced": cycle.phase in (CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED),
+            "announced": cycle.results_announced,
             "deciding": cycle.phase in DECISION_PHASES,
             "can_decide": rules.has_perm("reviews.decide_applications", request.user, cycle),
             "formula": FORMULA_CONSTANTS,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, StatusChange
+from applications.selectors import applicant_status
 from programs.enums import CyclePhase, Organisation, Track
 from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
 from reviews.models import Assignment, ConflictDeclaration, PledgeAcceptance, Review
@@ -544,7 +545,7 @@ def test_screening_one_ineligible_needs_a_reason_and_tells_the_company(client, b
     assert with_reason.status_code == 302
     application.refresh_from_db()
     assert application.status == S.INELIGIBLE
-    assert application.status_for_applicant() == S.INELIGIBLE
+    assert applicant_status(application) == S.INELIGIBLE
     row = StatusChange.objects.get(application=application, to_status=S.INELIGIBLE)
     assert (row.note, row.actor) == ("Founded outside Korea.", boss)
 
