@@ -1,5 +1,7 @@
-"""Events of the applications domain, emitted by the services after commit, turned into
-notifications for the company's members (``notifications.services.notify``).
+"""Events of the applications domain, turned into notifications for the company's members
+(``notifications.services.notify``) inside the transaction of the action they report: a
+committed action always has its notices recorded, a rolled-back one has none. Only the
+e-mail delivery waits for the commit (``notify`` queues it with ``on_commit``).
 
 Outcomes are staged: a decision is not announced to the company when a manager records it
 but when the cycle's results are announced (the review issue), so ``status_changed`` tells
@@ -28,23 +30,14 @@ def invitation_created(*, invitation_id: int) -> None:
     send_invitation_email.delay(invitation_id)
 
 
-def status_changed(*, application_id: int, source: str, target: str, actor_id: int) -> None:
-    """Called after a transition commits: the receipt on submission, a notice to the team on
-    withdrawal, a notice when the application goes under review, and the reason when it
-    is screened out."""
-    from .models import Application
-
+def status_changed(*, application, source: str, target: str, actor) -> None:
+    """Called by the transition services inside their transaction: the receipt on
+    submission, a notice to the team on withdrawal, a notice when the application goes
+    under review, and the reason when it is screened out. An exception here rolls the
+    transition back: a status change is never committed without its notice."""
     if target in STAGED:
         # Staged until the announcement; nothing goes to the company now.
         return
-    application = (
-        Application.objects.select_related("company", "cycle__program")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None:
-        return
-    actor = get_user_model().objects.filter(pk=actor_id).first()
     recipients = members(application.company)
     if target == S.SUBMITTED:
         notify(

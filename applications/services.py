@@ -469,15 +469,9 @@ def _apply_transition(
         note=note,
         created_at=now,
     )
-    application_id, actor_id = locked.pk, actor.pk
-    transaction.on_commit(
-        lambda: events.status_changed(
-            application_id=application_id, source=source, target=to, actor_id=actor_id
-        ),
-        # The change is committed whatever happens to its notifications (they are
-        # recorded first and delivered by the outbox): a failure is logged, not raised.
-        robust=True,
-    )
+    # In the same transaction: the notices are recorded with the change or not at all
+    # (only their e-mails wait for the commit).
+    events.status_changed(application=locked, source=source, target=to, actor=actor)
 
 
 def application_transition(
