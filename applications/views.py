@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from programs.enums import DocumentKind
 from programs.selectors import cycles_accepting, cycles_public
+from programs.services import TransitionError
 
 from . import selectors, services
 from .consent import CONSENT_TEXTS
@@ -464,7 +465,21 @@ def _review_step(request, application: Application):
                 form.add_error(
                     f"consent_{kind}", _("Tick this box to give your consent; it is required.")
                 )
-        except services.NotEditable:
+        except TransitionError as error:
+            # Someone (or this same person, in another tab or a double click) submitted
+            # first: say so and show the application as it is now.
+            application.refresh_from_db()
+            if application.reference:
+                messages.info(
+                    request,
+                    _(
+                        "This application has already been submitted. "
+                        "Its reference is %(reference)s."
+                    )
+                    % {"reference": application.reference},
+                )
+            else:
+                messages.error(request, " ".join(error.messages))
             return redirect(application)
         else:
             messages.success(

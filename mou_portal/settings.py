@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "common.middleware.RefusedTransitionMiddleware",
 ]
 
 ROOT_URLCONF = "mou_portal.urls"
