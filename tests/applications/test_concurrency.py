@@ -132,7 +132,9 @@ def test_twenty_simultaneous_submits_of_one_draft_answer_clearly_never_500(appli
     assert Notification.objects.filter(kind="application_submitted").count() == 1
     texts = [[str(m) for m in get_messages_of(client)] for client in clients]
     assert sum("Your application has been submitted" in " ".join(t) for t in texts) == 1
-    assert sum("already been submitted" in " ".join(t) for t in texts) == 19
+    # The others either lost the race inside the lock or arrived after it was over.
+    late = ("already been submitted", "has been submitted and is now read-only")
+    assert sum(any(text in " ".join(t) for text in late) for t in texts) == 19
 
 
 def get_messages_of(client):
