@@ -22,8 +22,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .enums import DELIVERY_TRANSITIONS, ESSENTIAL_KINDS, DeliveryState, NotificationKind
@@ -48,6 +49,8 @@ DUE_TOLERANCE = timedelta(seconds=5)
 # probably on its way.
 REQUEUE_AFTER = timedelta(minutes=1)
 REQUEUE_BATCH = 500
+# Seconds a server may take to answer QUIT once it has accepted the message.
+QUIT_TIMEOUT = 5
 
 
 # --- notify -----------------------------------------------------------------------------
@@ -251,56 +254,100 @@ class Delivery:
 
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Delivery:
-    """E-mail one notification, at most once.
+    """E-mail one notification: claim, send outside any transaction, record the outcome.
 
-    Locks the row and acts only if it is still pending and due, so that two tasks for
-    the same notification (a retry and a sweep, or a message delivered twice) send one
-    e-mail: the second waits for the lock, then finds it sent. Side effects, in one
-    transaction:
+    1. **Claim** with one conditional update: only a row still pending and due is taken,
+       and taking it moves ``next_attempt_at`` a lease (``claim_lease()``) into the future
+       and counts the attempt. Two tasks for one notification (a retry and a sweep, a
+       message delivered twice) cannot both claim it: the second finds it not due.
+    2. **Send** with no transaction open and no row locked, so a slow SMTP server holds
+       nothing in the database; QUIT gets only ``QUIT_TIMEOUT`` seconds, and a failure
+       after the server accepted the message does not count as a failure.
+    3. **Record** the outcome with a conditional update (the row must still be ours):
+       sent → ``state=sent``, ``sent_at``; permanent refusal (every recipient refused with
+       a 5xx) or ``MAX_ATTEMPTS`` reached → ``state=failed``; anything else → ``last_error``
+       and ``next_attempt_at`` after an exponential backoff, ``retry_in`` in the result.
 
-    * sent → ``state=sent``, ``sent_at``;
-    * recipient opted out of non-essential e-mail, or deactivated → ``state=skipped``
-      (the inbox row stays);
-    * permanent refusal (every recipient address refused with a 5xx) → ``state=failed``
-      with the error;
-    * anything else (connection, timeout, 4xx, an unexpected error) → ``attempts`` + 1,
-      ``last_error``, and ``next_attempt_at`` after an exponential backoff; the returned
-      ``retry_in`` says when to try again. After ``MAX_ATTEMPTS`` → ``state=failed``.
+    A recipient who opted out of non-essential e-mail, or was deactivated, is
+    ``skipped`` (the inbox row stays).
+
+    The remaining window (at least once, not exactly once): a worker killed after the
+    server accepted the message and before step 3 leaves the row pending; once the lease
+    has passed the sweep sends it again. The same ``Message-ID`` on every attempt lets mail
+    systems drop that duplicate.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        notification = (
-            # Lock the notification only, not the joined user row: a user saving their
-            # settings must not wait for an SMTP server.
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None:
-            return Delivery("missing")
-        if notification.state != DeliveryState.PENDING:
-            return Delivery(f"already {notification.state}")
-        if notification.next_attempt_at > now + DUE_TOLERANCE:
-            # Another message (a scheduled retry) owns this attempt.
-            return Delivery("not due")
-        recipient = notification.recipient
-        if not recipient.is_active or (
-            recipient.email_opt_out and notification.kind not in ESSENTIAL_KINDS
-        ):
-            _move(notification, DeliveryState.SKIPPED)
-            notification.save(update_fields=["state"])
-            return Delivery(DeliveryState.SKIPPED)
-        try:
-            email_message(notification).send()
-        except Exception as exc:
-            return _record_failure(notification, exc, now=now)
-        _move(notification, DeliveryState.SENT)
-        notification.sent_at = timezone.now()
-        notification.attempts += 1
-        notification.last_error = ""
-        notification.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return Delivery("missing")
+    if notification.state != DeliveryState.PENDING:
+        return Delivery(f"already {notification.state}")
+    if notification.next_attempt_at > now + DUE_TOLERANCE:
+        # Another message (a scheduled retry) owns this attempt, or it is being sent now.
+        return Delivery("not due")
+    due = Q(
+        pk=notification_id, state=DeliveryState.PENDING, next_attempt_at__lte=now + DUE_TOLERANCE
+    )
+    recipient = notification.recipient
+    if not recipient.is_active or (
+        recipient.email_opt_out and notification.kind not in ESSENTIAL_KINDS
+    ):
+        _move(notification, DeliveryState.SKIPPED)
+        Notification.objects.filter(due).update(state=DeliveryState.SKIPPED)
+        return Delivery(DeliveryState.SKIPPED)
+    lease_until = now + claim_lease()
+    claimed = Notification.objects.filter(due).update(
+        next_attempt_at=lease_until, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return Delivery("not due")
+    notification.attempts += 1
+    notification.next_attempt_at = lease_until
+    ours = Q(pk=notification_id, state=DeliveryState.PENDING, next_attempt_at=lease_until)
+    try:
+        send_now(email_message(notification))
+    except Exception as exc:
+        return _record_failure(notification, exc, now=now, ours=ours)
+    _move(notification, DeliveryState.SENT)
+    Notification.objects.filter(ours).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    )
     return Delivery(DeliveryState.SENT)
+
+
+def claim_lease() -> timedelta:
+    """How long a claimed notification is left to its worker before the sweep may queue it
+    again: longer than the slowest possible attempt (connect, EHLO, MAIL, RCPT and DATA
+    can each wait ``EMAIL_TIMEOUT``), so a slow send is never doubled by the sweep."""
+    return timedelta(seconds=6 * settings.EMAIL_TIMEOUT + QUIT_TIMEOUT + 60)
+
+
+def send_now(message: EmailMultiAlternatives) -> None:
+    """Send one message on a connection of its own, and close it with a short QUIT: once
+    the server has accepted the message (the 250 after DATA), a server slow or failing
+    on QUIT changes nothing, and must not keep the worker (or count as a failure)."""
+    connection = get_connection()
+    connection.open()
+    try:
+        connection.send_messages([message])
+    finally:
+        _close_quickly(connection)
+
+
+def _close_quickly(connection) -> None:
+    smtp = getattr(connection, "connection", None)
+    sock = getattr(smtp, "sock", None)
+    if sock is not None:
+        sock.settimeout(QUIT_TIMEOUT)
+    try:
+        connection.close()
+    except Exception as exc:  # the message is sent (or its failure already raised)
+        logger.info("Closing the SMTP connection failed (ignored): %s", exc)
+        if smtp is not None:
+            smtp.close()
+        connection.connection = None
 
 
 def email_message(notification: Notification) -> EmailMultiAlternatives:
@@ -347,10 +394,10 @@ def is_permanent_failure(exc: Exception) -> bool:
     return False
 
 
-def _record_failure(notification: Notification, exc: Exception, *, now: datetime) -> Delivery:
-    notification.attempts += 1
+def _record_failure(
+    notification: Notification, exc: Exception, *, now: datetime, ours: Q
+) -> Delivery:
     notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    fields = ["attempts", "last_error"]
     if is_permanent_failure(exc) or notification.attempts >= MAX_ATTEMPTS:
         logger.error(
             "Notification %s failed for good after %s attempt(s): %s",
@@ -359,11 +406,15 @@ def _record_failure(notification: Notification, exc: Exception, *, now: datetime
             notification.last_error,
         )
         _move(notification, DeliveryState.FAILED)
-        notification.save(update_fields=[*fields, "state"])
+        Notification.objects.filter(ours).update(
+            state=DeliveryState.FAILED, last_error=notification.last_error
+        )
         return Delivery(DeliveryState.FAILED)
     delay = backoff_seconds(notification.attempts)
     notification.next_attempt_at = now + timedelta(seconds=delay)
-    notification.save(update_fields=[*fields, "next_attempt_at"])
+    Notification.objects.filter(ours).update(
+        last_error=notification.last_error, next_attempt_at=notification.next_attempt_at
+    )
     logger.warning(
         "Notification %s not sent (attempt %s), retrying in %s s: %s",
         notification.pk,

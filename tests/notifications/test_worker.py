@@ -129,7 +129,10 @@ def test_two_workers_delivering_the_same_notification_at_once_send_one_email(mai
         ]
         outcomes = sorted(result.get(timeout=WAIT_SECONDS) for result in results)
 
-    assert outcomes == ["already sent", "sent"]
+    # The loser finds the row claimed by the winner ("not due", its next attempt is the
+    # winner's lease) or already sent, depending on when it looks.
+    assert outcomes[1] == "sent"
+    assert outcomes[0] in {"already sent", "not due"}
     assert len(read_mail_dir(maildir)) == 1
 
 
