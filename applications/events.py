@@ -9,10 +9,12 @@ the company only what it can already see. Every notification carries an event ke
 repeated event never notifies twice.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from notifications.enums import NotificationKind
-from notifications.services import notify
+from notifications.services import notify, notify_address
 
 from .enums import STAGED, ApplicationStatus
 
@@ -24,10 +26,23 @@ def members(company):
     return get_user_model().objects.filter(memberships__company=company, is_active=True)
 
 
-def invitation_created(*, invitation_id: int) -> None:
-    from .tasks import send_invitation_email
-
-    send_invitation_email.delay(invitation_id)
+def invitation_created(*, invitation) -> None:
+    """Called inside the transaction that creates the invitation: its e-mail is recorded in
+    the outbox with it (the invited person may have no account yet) and delivered after
+    commit, with the outbox's retries."""
+    notify_address(
+        kind=NotificationKind.INVITATION,
+        email=invitation.email,
+        language=invitation.language,
+        target=invitation,
+        context={
+            "invitation": invitation,
+            "company": invitation.company,
+            "inviter": invitation.invited_by,
+            "url": invitation.get_absolute_url(),
+            "signup_url": settings.SITE_URL + reverse("account_signup"),
+        },
+    )
 
 
 def status_changed(*, application, source: str, target: str, actor) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from .enums import DELIVERY_TRANSITIONS, ESSENTIAL_KINDS, DeliveryState, NotificationKind
 from .models import Notification
-from .rendering import absolute_url, render_notification
+from .rendering import Rendered, absolute_url, render_notification
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +204,80 @@ def notify_many(
     return created
 
 
+def notify_address(
+    *,
+    kind: str,
+    email: str,
+    language: str,
+    target: models.Model | None = None,
+    context: dict | None = None,
+    event_key: str = "",
+    rendered: Rendered | None = None,
+    recipient: User | None = None,
+) -> Notification | None:
+    """E-mail an address through the outbox: someone who may have no account yet (an
+    invitation), or a message that must not sit in an inbox (an account e-mail with a
+    password reset link). One ``Notification`` with ``email`` set and no inbox entry
+    (``recipient`` only records whose account it concerns, if any); recorded in the
+    caller's transaction, delivered after commit with the retries of every notification.
+    A failing or hanging SMTP server never reaches the caller.
+
+    Rendered from the templates of ``kind`` in ``language`` (context: ``email``,
+    ``target``, ``site_url``, ``url`` and ``context``), or given already ``rendered``
+    (allauth renders its own e-mails). Idempotent on (``kind``, ``target``,
+    ``event_key``, ``email``) when there is a target; without one every call is a new
+    e-mail. Returns the notification, or ``None`` if that event was already recorded.
+    """
+    kind = NotificationKind(kind).value
+    email = email.strip()
+    if not email:
+        raise ValueError("notify_address needs an e-mail address.")
+    context = dict(context or {})
+    link = str(context.pop("url", "") or (_default_link(target) if target is not None else ""))
+    if target is not None:
+        target_type = ContentType.objects.get_for_model(target)
+        label = f"{target_type.app_label}.{target_type.model}"
+        key = f"{kind}:{label}:{target.pk}:{event_key}:{email.lower()}"
+    else:
+        target_type = None
+        key = f"{kind}:{uuid.uuid4().hex}:{event_key}"[:400]
+    if rendered is None:
+        rendered = render_notification(
+            kind=kind,
+            language=language,
+            context={
+                **context,
+                "email": email,
+                "target": target,
+                "site_url": settings.SITE_URL,
+                "url": absolute_url(link) if link else "",
+                "essential": kind in ESSENTIAL_KINDS,
+            },
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        if Notification.objects.filter(idempotency_key=key[:400]).exists():
+            return None
+        notification = Notification.objects.create(
+            recipient=None,
+            email=email,
+            kind=kind,
+            event_key=event_key,
+            target_type=target_type,
+            target_id=target.pk if target is not None else None,
+            idempotency_key=key[:400],
+            language=language,
+            subject=" ".join(rendered.subject.split())[:255],
+            body=rendered.body,
+            body_html=rendered.body_html,
+            link=link,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        transaction.on_commit(partial(_queue_after_commit, [notification.pk]))
+    return notification
+
+
 def _batches(items: list) -> Iterable[list]:
     for start in range(0, len(items), KEY_BATCH):
         yield items[start : start + KEY_BATCH]
@@ -291,8 +366,9 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         pk=notification_id, state=DeliveryState.PENDING, next_attempt_at__lte=now + DUE_TOLERANCE
     )
     recipient = notification.recipient
-    if not recipient.is_active or (
-        recipient.email_opt_out and notification.kind not in ESSENTIAL_KINDS
+    if recipient is not None and (
+        not recipient.is_active
+        or (recipient.email_opt_out and notification.kind not in ESSENTIAL_KINDS)
     ):
         _move(notification, DeliveryState.SKIPPED)
         Notification.objects.filter(due).update(state=DeliveryState.SKIPPED)
@@ -357,7 +433,7 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
         subject=settings.EMAIL_SUBJECT_PREFIX + notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient.email],
+        to=[notification.address],
         headers={
             # The same Message-ID on every attempt lets mail systems drop a duplicate
             # if an attempt's outcome was lost after the server accepted it.
