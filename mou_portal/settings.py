@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "common.middleware.RefusedTransitionMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "mou_portal.urls"
@@ -238,6 +239,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language chosen in the switcher, or set from the user's setting at login, lasts
 # beyond the browser session (Django's default cookie dies with it).
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 # Stored in UTC; shown in Korea/Japan time (both UTC+9, no daylight saving).
@@ -312,6 +315,25 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp), in every mode so that development and the browser
+# tests see what production enforces: only the portal's own scripts, styles, images and
+# fonts (no inline script or style; htmx's indicator style is in portal.css), no plugins,
+# no framing, forms posting only here. The Swagger UI has its own, wider policy
+# (``mou_portal.urls``).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
