@@ -257,6 +257,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest application document accepted (bytes); the refusal message states it.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# A document's pages, and the decompressed size of all its streams together (a 20 MB PDF of
+# scanned pages stays far below; a "zip bomb" PDF does not).
+DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=300)
+DOCUMENT_MAX_INFLATED_BYTES = env.int("DOCUMENT_MAX_INFLATED_BYTES", default=64 * 1024 * 1024)
 # Outside production, WhiteNoise serves straight from the apps' static folders (no
 # collectstatic needed); production serves the collected, hashed and compressed files.
 WHITENOISE_USE_FINDERS = not PRODUCTION
