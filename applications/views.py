@@ -5,6 +5,8 @@ with its error; a stale version is reported with both versions on screen; a POST
 expired session is kept in the (new) session and restored after logging in again.
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -35,6 +37,7 @@ from .forms import (
     step_form_class,
 )
 from .models import Application, Invitation, Membership
+from .pdf_safety import pdf_without_metadata
 from .requirements import DOCUMENTS, REVIEW, STEP_SLUGS, STEPS, step_label, submission_problems
 from .validators import document_max_bytes
 
@@ -428,11 +431,15 @@ def document_upload(request, pk: int):
 @login_required
 def document_download(request, pk: int, document: int):
     document_obj = selectors.get_document_for(request.user, pk, document)
+    filename = selectors.document_name_for(request.user, document_obj)
+    if request.user.has_perm("applications.view_company_identity", document_obj.application):
+        content = document_obj.file.open("rb")
+    else:
+        # Blind review: the file's metadata (Author, Title, XMP…) would name the company.
+        with document_obj.file.open("rb") as original:
+            content = io.BytesIO(pdf_without_metadata(original))
     response = FileResponse(
-        document_obj.file.open("rb"),
-        as_attachment=True,
-        filename=selectors.document_name_for(request.user, document_obj),
-        content_type="application/pdf",
+        content, as_attachment=True, filename=filename, content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
