@@ -74,7 +74,7 @@ def _download(client, user, document):
 
 
 def test_reviewer_of_a_blind_call_gets_the_pdf_without_identifying_metadata(client, blind_setup):
-    application, document, reviewer, original = blind_setup
+    _application, document, reviewer, original = blind_setup
     assert b"Hanbit" in original
 
     content = _download(client, reviewer.user, document)
