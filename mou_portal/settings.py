@@ -164,6 +164,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="mou_portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Never give up on the broker (Celery's default stops after 100 retries): a worker outlives
+# any Redis outage and carries on when it is back.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A web request must not hang on a dead broker: give up quickly (and on a broker that
 # vanished without closing the connection, after a few seconds rather than never); the
 # notification outbox re-queues what could not be queued.
@@ -259,6 +262,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # A document's pages, and the decompressed size of all its streams together (a 20 MB PDF of
 # scanned pages stays far below; a "zip bomb" PDF does not).
+# /healthz/full answers 503 past these: the oldest pending notification's age (seconds) and
+# the number of notifications whose e-mail failed for good.
+HEALTH_MAX_PENDING_AGE = env.int("HEALTH_MAX_PENDING_AGE", default=15 * 60)
+HEALTH_MAX_FAILED = env.int("HEALTH_MAX_FAILED", default=0)
 DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=300)
 DOCUMENT_MAX_INFLATED_BYTES = env.int("DOCUMENT_MAX_INFLATED_BYTES", default=64 * 1024 * 1024)
 # Outside production, WhiteNoise serves straight from the apps' static folders (no
@@ -344,7 +351,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     # The container health check calls plain HTTP inside the container.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/full)?$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import views as accounts_views
 from applications import api as applications_api
-from common.views import healthz
+from common.views import healthz, healthz_full
 from notifications import api as notifications_api
 from programs import api as programs_api
 
@@ -42,4 +42,5 @@ urlpatterns = [
         name="api-docs",
     ),
     path("healthz", healthz, name="healthz"),
+    path("healthz/full", healthz_full, name="healthz_full"),
 ]

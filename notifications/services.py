@@ -512,7 +512,10 @@ def _move(notification: Notification, to: str) -> None:
 
 
 def notifications_requeue_pending(
-    *, now: datetime | None = None, limit: int = REQUEUE_BATCH
+    *,
+    now: datetime | None = None,
+    limit: int = REQUEUE_BATCH,
+    overdue_by: timedelta = REQUEUE_AFTER,
 ) -> int:
     """Queue again the pending notifications overdue by more than a minute: their message
     was never published (broker down at commit) or got lost. Rows being delivered right
@@ -523,7 +526,7 @@ def notifications_requeue_pending(
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now - REQUEUE_AFTER)
+            .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now - overdue_by)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]
         )
