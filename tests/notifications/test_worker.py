@@ -166,3 +166,20 @@ def test_broker_down_the_action_succeeds_and_the_sweep_delivers_once(client, mai
     (message,) = read_mail_dir(maildir)
     assert message["To"] == "new@example.com"
     assert subject(message) == "[MOU Portal] Welcome to the MSS–iPark MOU Portal"
+
+
+def test_a_worker_that_starts_sends_what_waited_while_no_worker_and_no_beat_ran(maildir):
+    """Beat is down and the broker was unreachable when the event happened: the row waits.
+    A worker that starts queues it itself (``worker_ready``) and sends it."""
+    require_postgresql()
+    redis_url = require_redis()
+    user = UserFactory()
+    with broker_unreachable():
+        notification = notify_test_message(user, event_key="waited")
+    assert Notification.objects.get(pk=notification.pk).state == DeliveryState.PENDING
+
+    with running_worker(redis_url=redis_url, extra_env={"EMAIL_URL": f"filemail:///{maildir}"}):
+        sent = wait_for_state(notification, DeliveryState.SENT)
+
+    assert sent.attempts == 1
+    assert len(read_mail_dir(maildir)) == 1
