@@ -1,6 +1,13 @@
+from html import unescape as html_unescape
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.utils import translation
+from django.utils.html import strip_tags
+
+from notifications.enums import NotificationKind
+from notifications.rendering import Rendered
+from notifications.services import notify_address
 
 from .language import is_portal_language
 from .models import User
@@ -12,8 +19,37 @@ class AccountAdapter(DefaultAccountAdapter):
     request is in."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        with translation.override(self.language_for(email, context.get("user"))):
-            super().send_mail(template_prefix, email, context)
+        """Rendered here, in the recipient's language, and handed to the outbox
+        (``notify_address``): the request never waits on, or fails with, the SMTP server;
+        the e-mail is retried like every notification. It never appears in an inbox
+        (it may carry a password reset link)."""
+        language = self.language_for(email, context.get("user"))
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        subject = message.subject
+        prefix = self.format_email_subject("")
+        if prefix and subject.startswith(prefix):
+            # The outbox adds the portal's prefix itself.
+            subject = subject[len(prefix) :]
+        if message.content_subtype == "html":
+            html, body = message.body, strip_tags(message.body)
+        else:
+            body = message.body
+        notify_address(
+            kind=NotificationKind.ACCOUNT_EMAIL,
+            email=email,
+            language=language,
+            event_key=template_prefix.rpartition("/")[2][:100],
+            rendered=Rendered(subject=html_unescape(subject), body=body, body_html=html),
+        )
 
     def language_for(self, email: str, user: User | None = None) -> str:
         if user is None:

@@ -1,5 +1,7 @@
-"""Events of the applications domain, emitted by the services after commit, turned into
-notifications for the company's members (``notifications.services.notify``).
+"""Events of the applications domain, turned into notifications for the company's members
+(``notifications.services.notify``) inside the transaction of the action they report: a
+committed action always has its notices recorded, a rolled-back one has none. Only the
+e-mail delivery waits for the commit (``notify`` queues it with ``on_commit``).
 
 Outcomes are staged: a decision is not announced to the company when a manager records it
 but when the cycle's results are announced (``reviews.services.results_notify``), so
@@ -8,10 +10,12 @@ but when the cycle's results are announced (``reviews.services.results_notify``)
 repeated event never notifies twice.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from notifications.enums import NotificationKind
-from notifications.services import notify
+from notifications.services import notify, notify_address
 
 from . import selectors
 from .enums import STAGED, ApplicationStatus
@@ -24,30 +28,34 @@ def members(company):
     return get_user_model().objects.filter(memberships__company=company, is_active=True)
 
 
-def invitation_created(*, invitation_id: int) -> None:
-    from .tasks import send_invitation_email
+def invitation_created(*, invitation) -> None:
+    """Called inside the transaction that creates the invitation: its e-mail is recorded in
+    the outbox with it (the invited person may have no account yet) and delivered after
+    commit, with the outbox's retries."""
+    notify_address(
+        kind=NotificationKind.INVITATION,
+        email=invitation.email,
+        language=invitation.language,
+        target=invitation,
+        context={
+            "invitation": invitation,
+            "company": invitation.company,
+            "inviter": invitation.invited_by,
+            "url": invitation.get_absolute_url(),
+            "signup_url": settings.SITE_URL + reverse("account_signup"),
+        },
+    )
 
-    send_invitation_email.delay(invitation_id)
 
-
-def status_changed(*, application_id: int, source: str, target: str, actor_id: int) -> None:
-    """Called after a transition commits: the receipt on submission, a notice to the team on
-    withdrawal, a notice when the application goes under review, and the reason when it
-    is screened out."""
-    from .models import Application
-
+def status_changed(*, application, source: str, target: str, actor) -> None:
+    """Called by the transition services inside their transaction: the receipt on
+    submission, a notice to the team on withdrawal, a notice when the application goes
+    under review, and the reason when it is screened out. An exception here rolls the
+    transition back: a status change is never committed without its notice."""
     if target in STAGED:
         # Staged until the announcement, then told by the announcement's own e-mail
         # (``results_notify``); nothing goes to the company from here.
         return
-    application = (
-        Application.objects.select_related("company", "cycle__program")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None:
-        return
-    actor = get_user_model().objects.filter(pk=actor_id).first()
     recipients = members(application.company)
     if target == S.SUBMITTED:
         notify(

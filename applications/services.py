@@ -149,7 +149,7 @@ def invitation_create(*, company: Company, actor, email: str, language: str = "e
     """Invite ``email`` to join the company (owner only).
 
     Side effects: an ``Invitation`` row replacing any open one for the same address, and
-    an e-mail with the link to the address after commit.
+    its e-mail recorded in the outbox (``notify_address``), delivered after commit.
     """
     if not is_company_owner(actor, company):
         raise PermissionDenied(_("Only the company's owner can invite members."))
@@ -163,9 +163,7 @@ def invitation_create(*, company: Company, actor, email: str, language: str = "e
         invitation = Invitation.objects.create(
             company=company, email=email, invited_by=actor, language=language
         )
-        transaction.on_commit(
-            lambda: events.invitation_created(invitation_id=invitation.pk), robust=True
-        )
+        events.invitation_created(invitation=invitation)
     return invitation
 
 
@@ -469,15 +467,9 @@ def _apply_transition(
         note=note,
         created_at=now,
     )
-    application_id, actor_id = locked.pk, actor.pk
-    transaction.on_commit(
-        lambda: events.status_changed(
-            application_id=application_id, source=source, target=to, actor_id=actor_id
-        ),
-        # The change is committed whatever happens to its notifications (they are
-        # recorded first and delivered by the outbox): a failure is logged, not raised.
-        robust=True,
-    )
+    # In the same transaction: the notices are recorded with the change or not at all
+    # (only their e-mails wait for the commit).
+    events.status_changed(application=locked, source=source, target=to, actor=actor)
 
 
 def application_transition(

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .pdf_safety import pdf_findings
+
 # Weights of the Korean business registration number (사업자등록번호) check digit.
 _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
@@ -64,7 +66,10 @@ def validate_pdf(file) -> None:
     """A non-empty PDF under the size limit that pypdf can open, judged by its content.
 
     The name and the browser's content type are ignored: a renamed PNG is refused.
-    Password-protected PDFs are refused too, because reviewers could not read them.
+    Password-protected PDFs are refused too, because reviewers could not read them; and so
+    are PDFs that could act on a reviewer's machine (JavaScript, launch actions, embedded
+    files), have more than ``DOCUMENT_MAX_PAGES`` pages, or inflate to more than
+    ``DOCUMENT_MAX_INFLATED_BYTES`` (``applications.pdf_safety``).
     """
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -93,11 +98,18 @@ def validate_pdf(file) -> None:
             warnings.simplefilter("ignore")
             reader = PdfReader(file)
             page_count = len(reader.pages) if not reader.is_encrypted else 0
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("This PDF is password-protected. Upload it without a password."),
-                code="encrypted",
+            if reader.is_encrypted:
+                raise ValidationError(
+                    _("This PDF is password-protected. Upload it without a password."),
+                    code="encrypted",
+                )
+            findings = pdf_findings(
+                reader,
+                max_pages=settings.DOCUMENT_MAX_PAGES,
+                max_inflated_bytes=settings.DOCUMENT_MAX_INFLATED_BYTES,
             )
+        if findings:
+            raise ValidationError([_refusal(finding.code, page_count) for finding in findings])
     except ValidationError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
@@ -109,3 +121,30 @@ def validate_pdf(file) -> None:
             _("This PDF is damaged or incomplete and cannot be opened. Export it again."),
             code="damaged",
         )
+
+
+def _refusal(code: str, pages: int) -> ValidationError:
+    messages = {
+        "javascript": _(
+            "This PDF contains JavaScript, which reviewers' PDF readers would run. Export "
+            "or print it to a new PDF without scripts and upload that."
+        ),
+        "launch": _(
+            "This PDF contains an action that starts another program. Export or print it "
+            "to a plain PDF and upload that."
+        ),
+        "embedded_file": _(
+            "This PDF contains embedded files or attachments. Upload each document as a "
+            "PDF of its own instead."
+        ),
+        "too_many_pages": _("This PDF has %(pages)s pages; documents may have at most %(limit)s.")
+        % {"pages": pages, "limit": settings.DOCUMENT_MAX_PAGES},
+        "inflates_too_much": _(
+            "This PDF unpacks to far more data than its size suggests, so it cannot be "
+            "accepted. Export it again from the original document."
+        ),
+        "too_complex": _(
+            "This PDF is too complex to check. Export it again from the original document."
+        ),
+    }
+    return ValidationError(messages[code], code=code)

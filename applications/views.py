@@ -5,6 +5,8 @@ with its error; a stale version is reported with both versions on screen; a POST
 expired session is kept in the (new) session and restored after logging in again.
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from programs.enums import DocumentKind
 from programs.selectors import cycles_accepting, cycles_public
+from programs.services import TransitionError
 
 from . import selectors, services
 from .consent import CONSENT_TEXTS
@@ -33,6 +36,7 @@ from .forms import (
     step_form_class,
 )
 from .models import Application, Invitation, Membership
+from .pdf_safety import pdf_without_metadata
 from .requirements import DOCUMENTS, REVIEW, STEP_SLUGS, STEPS, step_label, submission_problems
 from .validators import document_max_bytes
 
@@ -417,11 +421,15 @@ def document_upload(request, pk: int):
 @login_required
 def document_download(request, pk: int, document: int):
     document_obj = selectors.get_document_for(request.user, pk, document)
+    filename = selectors.document_name_for(request.user, document_obj)
+    if request.user.has_perm("applications.view_company_identity", document_obj.application):
+        content = document_obj.file.open("rb")
+    else:
+        # Blind review: the file's metadata (Author, Title, XMP…) would name the company.
+        with document_obj.file.open("rb") as original:
+            content = io.BytesIO(pdf_without_metadata(original))
     response = FileResponse(
-        document_obj.file.open("rb"),
-        as_attachment=True,
-        filename=selectors.document_name_for(request.user, document_obj),
-        content_type="application/pdf",
+        content, as_attachment=True, filename=filename, content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -454,7 +462,21 @@ def _review_step(request, application: Application):
                 form.add_error(
                     f"consent_{kind}", _("Tick this box to give your consent; it is required.")
                 )
-        except services.NotEditable:
+        except TransitionError as error:
+            # Someone (or this same person, in another tab or a double click) submitted
+            # first: say so and show the application as it is now.
+            application.refresh_from_db()
+            if application.reference:
+                messages.info(
+                    request,
+                    _(
+                        "This application has already been submitted. "
+                        "Its reference is %(reference)s."
+                    )
+                    % {"reference": application.reference},
+                )
+            else:
+                messages.error(request, " ".join(error.messages))
             return redirect(application)
         else:
             messages.success(

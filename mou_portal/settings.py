@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "common.middleware.RefusedTransitionMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "mou_portal.urls"
@@ -162,6 +164,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="mou_portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Never give up on the broker (Celery's default stops after 100 retries): a worker outlives
+# any Redis outage and carries on when it is back.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A web request must not hang on a dead broker: give up quickly (and on a broker that
 # vanished without closing the connection, after a few seconds rather than never); the
 # notification outbox re-queues what could not be queued.
@@ -237,6 +242,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language chosen in the switcher, or set from the user's setting at login, lasts
 # beyond the browser session (Django's default cookie dies with it).
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 # Stored in UTC; shown in Korea/Japan time (both UTC+9, no daylight saving).
@@ -253,6 +260,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest application document accepted (bytes); the refusal message states it.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# A document's pages, and the decompressed size of all its streams together (a 20 MB PDF of
+# scanned pages stays far below; a "zip bomb" PDF does not).
+# /healthz/full answers 503 past these: the oldest pending notification's age (seconds) and
+# the number of notifications whose e-mail failed for good.
+HEALTH_MAX_PENDING_AGE = env.int("HEALTH_MAX_PENDING_AGE", default=15 * 60)
+HEALTH_MAX_FAILED = env.int("HEALTH_MAX_FAILED", default=0)
+DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=300)
+DOCUMENT_MAX_INFLATED_BYTES = env.int("DOCUMENT_MAX_INFLATED_BYTES", default=64 * 1024 * 1024)
 # Outside production, WhiteNoise serves straight from the apps' static folders (no
 # collectstatic needed); production serves the collected, hashed and compressed files.
 WHITENOISE_USE_FINDERS = not PRODUCTION
@@ -311,13 +326,32 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp), in every mode so that development and the browser
+# tests see what production enforces: only the portal's own scripts, styles, images and
+# fonts (no inline script or style; htmx's indicator style is in portal.css), no plugins,
+# no framing, forms posting only here. The Swagger UI has its own, wider policy
+# (``mou_portal.urls``).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     # The container health check calls plain HTTP inside the container.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/full)?$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

@@ -11,3 +11,8 @@ class NotificationsConfig(AppConfig):
         # Each app declares its reminders in its own ``reminders.py``; importing them
         # here fills the registry that the Celery beat task walks.
         autodiscover_modules("reminders")
+        from celery.signals import worker_ready
+
+        from .tasks import sweep_on_worker_start
+
+        worker_ready.connect(sweep_on_worker_start, dispatch_uid="notifications.sweep_on_start")

@@ -27,6 +27,9 @@ class NotificationKind(models.TextChoices):
     REVIEW_REOPENED = "review_reopened", _("Review reopened by a manager")
     REVIEW_REMINDER = "review_reminder", _("Reviews due soon")
     RESULTS_ANNOUNCED = "results_announced", _("Result of an application")
+    # Addressed to an e-mail address, not (only) to an account: see ``notify_address``.
+    INVITATION = "invitation", _("Invitation to join a company's team")
+    ACCOUNT_EMAIL = "account_email", _("Account e-mail (verification, password reset)")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
@@ -41,6 +44,8 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset(
         # Screening out is an outcome, told at once with its reason.
         NotificationKind.APPLICATION_INELIGIBLE,
         NotificationKind.RESULTS_ANNOUNCED,
+        NotificationKind.INVITATION,
+        NotificationKind.ACCOUNT_EMAIL,
     }
 )
 

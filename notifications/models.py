@@ -24,9 +24,15 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
+        help_text=_("Empty for an e-mail to an address (an invitation, an account e-mail)."),
     )
+    # Set for e-mails addressed to someone who may have no account yet (an invitation) or
+    # that must not appear in an inbox (a password reset link): ``notify_address``.
+    email = models.EmailField(_("e-mail address"), blank=True)
     # No ``choices=`` on purpose: event kinds are added by the apps that emit them, and
     # choices on the column would make every new kind a migration of this app, written on
     # several branches at once and conflicting. The service validates against
@@ -39,10 +45,15 @@ class Notification(models.Model):
         help_text=_("Tells apart distinct events of one kind on one object."),
     )
     target_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("about (type)")
+        ContentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about (type)"),
     )
     # Every model of the portal has an integer primary key (DEFAULT_AUTO_FIELD).
-    target_id = models.PositiveBigIntegerField(_("about (id)"))
+    target_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,6 +93,12 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(email=""),
+                name="notification_has_an_addressee",
+            )
+        ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
             # The header badge counts unread rows on every page.
@@ -99,7 +116,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {self.recipient}"
+        return f"{self.subject} → {self.recipient or self.email}"
+
+    @property
+    def address(self) -> str:
+        """Where the e-mail goes: the given address, else the recipient's."""
+        return self.email or self.recipient.email
 
     @property
     def kind_label(self) -> str:

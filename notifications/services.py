@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,13 +23,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .enums import DELIVERY_TRANSITIONS, ESSENTIAL_KINDS, DeliveryState, NotificationKind
 from .models import Notification
-from .rendering import absolute_url, render_notification
+from .rendering import Rendered, absolute_url, render_notification
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ DUE_TOLERANCE = timedelta(seconds=5)
 # probably on its way.
 REQUEUE_AFTER = timedelta(minutes=1)
 REQUEUE_BATCH = 500
+# Seconds a server may take to answer QUIT once it has accepted the message.
+QUIT_TIMEOUT = 5
 
 
 # --- notify -----------------------------------------------------------------------------
@@ -205,6 +209,80 @@ def notify_many(
     return created
 
 
+def notify_address(
+    *,
+    kind: str,
+    email: str,
+    language: str,
+    target: models.Model | None = None,
+    context: dict | None = None,
+    event_key: str = "",
+    rendered: Rendered | None = None,
+    recipient: User | None = None,
+) -> Notification | None:
+    """E-mail an address through the outbox: someone who may have no account yet (an
+    invitation), or a message that must not sit in an inbox (an account e-mail with a
+    password reset link). One ``Notification`` with ``email`` set and no inbox entry
+    (``recipient`` only records whose account it concerns, if any); recorded in the
+    caller's transaction, delivered after commit with the retries of every notification.
+    A failing or hanging SMTP server never reaches the caller.
+
+    Rendered from the templates of ``kind`` in ``language`` (context: ``email``,
+    ``target``, ``site_url``, ``url`` and ``context``), or given already ``rendered``
+    (allauth renders its own e-mails). Idempotent on (``kind``, ``target``,
+    ``event_key``, ``email``) when there is a target; without one every call is a new
+    e-mail. Returns the notification, or ``None`` if that event was already recorded.
+    """
+    kind = NotificationKind(kind).value
+    email = email.strip()
+    if not email:
+        raise ValueError("notify_address needs an e-mail address.")
+    context = dict(context or {})
+    link = str(context.pop("url", "") or (_default_link(target) if target is not None else ""))
+    if target is not None:
+        target_type = ContentType.objects.get_for_model(target)
+        label = f"{target_type.app_label}.{target_type.model}"
+        key = f"{kind}:{label}:{target.pk}:{event_key}:{email.lower()}"
+    else:
+        target_type = None
+        key = f"{kind}:{uuid.uuid4().hex}:{event_key}"[:400]
+    if rendered is None:
+        rendered = render_notification(
+            kind=kind,
+            language=language,
+            context={
+                **context,
+                "email": email,
+                "target": target,
+                "site_url": settings.SITE_URL,
+                "url": absolute_url(link) if link else "",
+                "essential": kind in ESSENTIAL_KINDS,
+            },
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        if Notification.objects.filter(idempotency_key=key[:400]).exists():
+            return None
+        notification = Notification.objects.create(
+            recipient=None,
+            email=email,
+            kind=kind,
+            event_key=event_key,
+            target_type=target_type,
+            target_id=target.pk if target is not None else None,
+            idempotency_key=key[:400],
+            language=language,
+            subject=" ".join(rendered.subject.split())[:255],
+            body=rendered.body,
+            body_html=rendered.body_html,
+            link=link,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        transaction.on_commit(partial(_queue_after_commit, [notification.pk]))
+    return notification
+
+
 def _batches(items: list) -> Iterable[list]:
     for start in range(0, len(items), KEY_BATCH):
         yield items[start : start + KEY_BATCH]
@@ -256,56 +334,101 @@ class Delivery:
 
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Delivery:
-    """E-mail one notification, at most once.
+    """E-mail one notification: claim, send outside any transaction, record the outcome.
 
-    Locks the row and acts only if it is still pending and due, so that two tasks for
-    the same notification (a retry and a sweep, or a message delivered twice) send one
-    e-mail: the second waits for the lock, then finds it sent. Side effects, in one
-    transaction:
+    1. **Claim** with one conditional update: only a row still pending and due is taken,
+       and taking it moves ``next_attempt_at`` a lease (``claim_lease()``) into the future
+       and counts the attempt. Two tasks for one notification (a retry and a sweep, a
+       message delivered twice) cannot both claim it: the second finds it not due.
+    2. **Send** with no transaction open and no row locked, so a slow SMTP server holds
+       nothing in the database; QUIT gets only ``QUIT_TIMEOUT`` seconds, and a failure
+       after the server accepted the message does not count as a failure.
+    3. **Record** the outcome with a conditional update (the row must still be ours):
+       sent → ``state=sent``, ``sent_at``; permanent refusal (every recipient refused with
+       a 5xx) or ``MAX_ATTEMPTS`` reached → ``state=failed``; anything else → ``last_error``
+       and ``next_attempt_at`` after an exponential backoff, ``retry_in`` in the result.
 
-    * sent → ``state=sent``, ``sent_at``;
-    * recipient opted out of non-essential e-mail, or deactivated → ``state=skipped``
-      (the inbox row stays);
-    * permanent refusal (every recipient address refused with a 5xx) → ``state=failed``
-      with the error;
-    * anything else (connection, timeout, 4xx, an unexpected error) → ``attempts`` + 1,
-      ``last_error``, and ``next_attempt_at`` after an exponential backoff; the returned
-      ``retry_in`` says when to try again. After ``MAX_ATTEMPTS`` → ``state=failed``.
+    A recipient who opted out of non-essential e-mail, or was deactivated, is
+    ``skipped`` (the inbox row stays).
+
+    The remaining window (at least once, not exactly once): a worker killed after the
+    server accepted the message and before step 3 leaves the row pending; once the lease
+    has passed the sweep sends it again. The same ``Message-ID`` on every attempt lets mail
+    systems drop that duplicate.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        notification = (
-            # Lock the notification only, not the joined user row: a user saving their
-            # settings must not wait for an SMTP server.
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None:
-            return Delivery("missing")
-        if notification.state != DeliveryState.PENDING:
-            return Delivery(f"already {notification.state}")
-        if notification.next_attempt_at > now + DUE_TOLERANCE:
-            # Another message (a scheduled retry) owns this attempt.
-            return Delivery("not due")
-        recipient = notification.recipient
-        if not recipient.is_active or (
-            recipient.email_opt_out and notification.kind not in ESSENTIAL_KINDS
-        ):
-            _move(notification, DeliveryState.SKIPPED)
-            notification.save(update_fields=["state"])
-            return Delivery(DeliveryState.SKIPPED)
-        try:
-            email_message(notification).send()
-        except Exception as exc:
-            return _record_failure(notification, exc, now=now)
-        _move(notification, DeliveryState.SENT)
-        notification.sent_at = timezone.now()
-        notification.attempts += 1
-        notification.last_error = ""
-        notification.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return Delivery("missing")
+    if notification.state != DeliveryState.PENDING:
+        return Delivery(f"already {notification.state}")
+    if notification.next_attempt_at > now + DUE_TOLERANCE:
+        # Another message (a scheduled retry) owns this attempt, or it is being sent now.
+        return Delivery("not due")
+    due = Q(
+        pk=notification_id, state=DeliveryState.PENDING, next_attempt_at__lte=now + DUE_TOLERANCE
+    )
+    recipient = notification.recipient
+    if recipient is not None and (
+        not recipient.is_active
+        or (recipient.email_opt_out and notification.kind not in ESSENTIAL_KINDS)
+    ):
+        _move(notification, DeliveryState.SKIPPED)
+        Notification.objects.filter(due).update(state=DeliveryState.SKIPPED)
+        return Delivery(DeliveryState.SKIPPED)
+    lease_until = now + claim_lease()
+    claimed = Notification.objects.filter(due).update(
+        next_attempt_at=lease_until, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return Delivery("not due")
+    notification.attempts += 1
+    notification.next_attempt_at = lease_until
+    ours = Q(pk=notification_id, state=DeliveryState.PENDING, next_attempt_at=lease_until)
+    try:
+        send_now(email_message(notification))
+    except Exception as exc:
+        return _record_failure(notification, exc, now=now, ours=ours)
+    _move(notification, DeliveryState.SENT)
+    Notification.objects.filter(ours).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    )
     return Delivery(DeliveryState.SENT)
+
+
+def claim_lease() -> timedelta:
+    """How long a claimed notification is left to its worker before the sweep may queue it
+    again: longer than the slowest possible attempt (connect, EHLO, MAIL, RCPT and DATA
+    can each wait ``EMAIL_TIMEOUT``), so a slow send is never doubled by the sweep."""
+    return timedelta(seconds=6 * settings.EMAIL_TIMEOUT + QUIT_TIMEOUT + 60)
+
+
+def send_now(message: EmailMultiAlternatives) -> None:
+    """Send one message on a connection of its own, and close it with a short QUIT: once
+    the server has accepted the message (the 250 after DATA), a server slow or failing
+    on QUIT changes nothing, and must not keep the worker (or count as a failure)."""
+    connection = get_connection()
+    connection.open()
+    try:
+        connection.send_messages([message])
+    finally:
+        _close_quickly(connection)
+
+
+def _close_quickly(connection) -> None:
+    smtp = getattr(connection, "connection", None)
+    sock = getattr(smtp, "sock", None)
+    if sock is not None:
+        sock.settimeout(QUIT_TIMEOUT)
+    try:
+        connection.close()
+    except Exception as exc:  # the message is sent (or its failure already raised)
+        logger.info("Closing the SMTP connection failed (ignored): %s", exc)
+        if smtp is not None:
+            smtp.close()
+        connection.connection = None
 
 
 def email_message(notification: Notification) -> EmailMultiAlternatives:
@@ -315,7 +438,7 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
         subject=settings.EMAIL_SUBJECT_PREFIX + notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient.email],
+        to=[notification.address],
         headers={
             # The same Message-ID on every attempt lets mail systems drop a duplicate
             # if an attempt's outcome was lost after the server accepted it.
@@ -352,10 +475,10 @@ def is_permanent_failure(exc: Exception) -> bool:
     return False
 
 
-def _record_failure(notification: Notification, exc: Exception, *, now: datetime) -> Delivery:
-    notification.attempts += 1
+def _record_failure(
+    notification: Notification, exc: Exception, *, now: datetime, ours: Q
+) -> Delivery:
     notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    fields = ["attempts", "last_error"]
     if is_permanent_failure(exc) or notification.attempts >= MAX_ATTEMPTS:
         logger.error(
             "Notification %s failed for good after %s attempt(s): %s",
@@ -364,11 +487,15 @@ def _record_failure(notification: Notification, exc: Exception, *, now: datetime
             notification.last_error,
         )
         _move(notification, DeliveryState.FAILED)
-        notification.save(update_fields=[*fields, "state"])
+        Notification.objects.filter(ours).update(
+            state=DeliveryState.FAILED, last_error=notification.last_error
+        )
         return Delivery(DeliveryState.FAILED)
     delay = backoff_seconds(notification.attempts)
     notification.next_attempt_at = now + timedelta(seconds=delay)
-    notification.save(update_fields=[*fields, "next_attempt_at"])
+    Notification.objects.filter(ours).update(
+        last_error=notification.last_error, next_attempt_at=notification.next_attempt_at
+    )
     logger.warning(
         "Notification %s not sent (attempt %s), retrying in %s s: %s",
         notification.pk,
@@ -390,7 +517,10 @@ def _move(notification: Notification, to: str) -> None:
 
 
 def notifications_requeue_pending(
-    *, now: datetime | None = None, limit: int = REQUEUE_BATCH
+    *,
+    now: datetime | None = None,
+    limit: int = REQUEUE_BATCH,
+    overdue_by: timedelta = REQUEUE_AFTER,
 ) -> int:
     """Queue again the pending notifications overdue by more than a minute: their message
     was never published (broker down at commit) or got lost. Rows being delivered right
@@ -401,7 +531,7 @@ def notifications_requeue_pending(
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now - REQUEUE_AFTER)
+            .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now - overdue_by)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]
         )

@@ -1,6 +1,7 @@
 """Celery tasks of the notifications domain: thin, they take ids and call services."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from kombu.exceptions import OperationalError
@@ -67,3 +68,18 @@ def queue_deliveries(notification_ids: list[int]) -> int:
             continue
         queued += 1
     return queued
+
+
+def sweep_on_worker_start(**_kwargs) -> None:
+    """Connected to Celery's ``worker_ready``: a worker that starts queues every pending
+    notification that is due, so that nothing waits for beat (which may be down too).
+    Never raises: a failing sweep must not keep the worker from starting."""
+    try:
+        queued = 0
+        while batch := services.notifications_requeue_pending(overdue_by=timedelta(0)):
+            queued += batch
+            if batch < services.REQUEUE_BATCH:
+                break
+        logger.info("Worker start: %s pending notification(s) queued.", queued)
+    except Exception:
+        logger.exception("The sweep at worker start failed; beat's sweep will retry.")

@@ -18,13 +18,25 @@ def test_compose_defines_the_production_stack_with_health_checks():
     services = compose()["services"]
 
     assert {"db", "redis", "web", "worker", "beat"} <= set(services)
-    for name in ("db", "redis", "web", "worker"):
+    for name in ("db", "redis", "web", "worker", "beat"):
         assert "healthcheck" in services[name], name
     for name in ("web", "worker", "beat"):
         assert services[name]["environment"]["PRODUCTION"] == "true"
         depends = services[name]["depends_on"]
         assert depends["db"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_worker_stop_grace_period_outlasts_an_email_attempt():
+    """SIGTERM lets a worker finish the e-mail it is sending; killed during it, the e-mail
+    may go out twice (the at-least-once window, README "Notifications")."""
+    from notifications.services import QUIT_TIMEOUT
+
+    services = compose()["services"]
+    grace = services["worker"]["stop_grace_period"]
+    assert grace.endswith("s")
+    timeout = int(services["worker"]["environment"]["EMAIL_TIMEOUT"].split(":-")[1].rstrip("}"))
+    assert int(grace[:-1]) > 3 * timeout + QUIT_TIMEOUT
 
 
 def test_compose_commands_point_at_this_project():

@@ -49,3 +49,28 @@ def test_malformed_boolean_fails_fast():
     result = _manage("check", env={"DEBUG": "maybe"})
 
     assert result.returncode != 0
+
+
+def test_production_language_cookie_is_secure_and_a_csp_is_set():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, "
+        "'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, "
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'])"
+    )
+
+    result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "True True True [\"'self'\"]" in result.stdout.splitlines()
+
+
+def test_production_response_carries_the_csp_and_a_secure_language_cookie(client, settings, db):
+    settings.LANGUAGE_COOKIE_SECURE = True  # as production sets it (checked above)
+
+    response = client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+
+    assert response.cookies["django_language"]["secure"] is True
+    page = client.get("/")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]

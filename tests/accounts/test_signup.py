@@ -44,8 +44,11 @@ def test_signup_language_defaults_to_the_page_language(client):
     assert response.context["form"]["preferred_language"].initial == "ja"
 
 
-def test_signup_saves_name_and_language_and_verifies_in_that_language(client, mailoutbox):
-    response = _signup(client)
+def test_signup_saves_name_and_language_and_verifies_in_that_language(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _signup(client)
 
     assert response.status_code == 302
     assert response.url == "/accounts/confirm-email/"
@@ -71,7 +74,8 @@ def test_signup_errors_are_shown_next_to_the_field_and_keep_the_input(client):
 def test_confirming_the_address_logs_in_and_sends_the_welcome(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    _signup(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        _signup(client)
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mailoutbox[0].body)
 
     confirm_page = client.get(link.group(1))

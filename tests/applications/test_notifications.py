@@ -65,11 +65,83 @@ def test_receipt_is_sent_once_even_if_the_event_repeats(team, django_capture_on_
 
     with django_capture_on_commit_callbacks(execute=True):
         events.status_changed(
-            application_id=application.pk, source=S.DRAFT, target=S.SUBMITTED, actor_id=owner.pk
+            application=application, source=S.DRAFT, target=S.SUBMITTED, actor=owner
         )
 
     assert _rows(application, "application_submitted").count() == 2
     assert len(mail.outbox) == sent
+
+
+def test_receipt_is_recorded_in_the_submission_transaction(
+    team, django_capture_on_commit_callbacks
+):
+    """The receipt rows exist as soon as the submission commits, even if no post-commit
+    callback ever runs (a connection lost between the commit and the callbacks): only
+    their e-mail delivery waits for the commit."""
+    application, owner, member = team
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.application_submit(
+            application=application, actor=owner, consents=ConsentKind.values
+        )
+
+    rows = _rows(application, "application_submitted")
+    assert [row.recipient for row in rows] == [owner, member]
+    assert all(row.state == "pending" for row in rows)
+    # What waits for the commit is the delivery of exactly these rows, nothing else.
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("prepare", "act", "kind"),
+    [
+        (None, "submit", "application_submitted"),
+        ("submit", "withdraw", "application_withdrawn"),
+        ("submit", "screen_out", "application_ineligible"),
+        ("submit", "screen_in", "application_status_changed"),
+    ],
+)
+def test_failure_inside_notify_rolls_the_transition_back(
+    team, manager, monkeypatch, prepare, act, kind
+):
+    application, owner, _member = team
+    if prepare == "submit":
+        services.application_submit(
+            application=application, actor=owner, consents=ConsentKind.values
+        )
+    before = application.status
+    history = application.status_changes.count()
+    calls = []
+
+    def broken_notify(**kwargs):
+        calls.append(kwargs["kind"])
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(events, "notify", broken_notify)
+    actions = {
+        "submit": lambda: services.application_submit(
+            application=application, actor=owner, consents=ConsentKind.values
+        ),
+        "withdraw": lambda: services.application_withdraw(
+            application=application, actor=owner, reason="x"
+        ),
+        "screen_out": lambda: services.application_screen(
+            application=application, actor=manager.user, eligible=False, reason="Not Korean"
+        ),
+        "screen_in": lambda: services.application_screen(
+            application=application, actor=manager.user, eligible=True
+        ),
+    }
+
+    with pytest.raises(RuntimeError, match="template missing"):
+        actions[act]()
+
+    assert calls == [kind]
+    application.refresh_from_db()
+    assert application.status == before
+    assert application.status_changes.count() == history
+    assert not Notification.objects.filter(kind=kind).exists()
 
 
 def test_refused_submission_notifies_nobody(team, django_capture_on_commit_callbacks):

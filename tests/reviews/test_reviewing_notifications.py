@@ -119,11 +119,12 @@ def test_a_refused_confirmation_tells_nobody(cycle, boss):
     services.assignment_add(
         application=application, reviewer=ReviewerFactory(organisation=Organisation.MSS), actor=boss
     )
+    before = Notification.objects.count()  # the company's receipt and screening notice
 
     with pytest.raises(services.AssignmentsIncomplete):
         services.assignments_confirm(cycle=cycle, actor=boss)
 
-    assert not Notification.objects.exists()
+    assert Notification.objects.count() == before
 
 
 # --- Reopened ----------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
 
     def handle(self):
         sink: SMTPSink = self.server.sink
+        if sink.hang_on_greeting:
+            sink.release.wait(30)
+            return
         self.reply("220 localhost test SMTP sink")
         recipients: list[str] = []
         while line := self.rfile.readline():
@@ -65,11 +68,17 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 data = []
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
+                sink.data_received.set()
+                if sink.hold_data:
+                    sink.release.wait(30)
                 sink.messages.append(
                     email.message_from_bytes(b"".join(data), policy=policy.default)
                 )
                 self.reply("250 OK queued")
             elif verb == "QUIT":
+                if sink.hang_on_quit:
+                    sink.release.wait(30)
+                    return
                 self.reply("221 Bye")
                 return
             else:
@@ -78,10 +87,27 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
 
 class SMTPSink:
     """An SMTP server on a free local port, in a thread, keeping what it receives.
-    ``rcpt_reply`` is its answer to every recipient (e.g. ``"550 No such user"``)."""
+    ``rcpt_reply`` is its answer to every recipient (e.g. ``"550 No such user"``).
 
-    def __init__(self, rcpt_reply: str = "250 OK"):
+    Faults: ``hang_on_greeting`` (accepts the connection, never says hello),
+    ``hold_data`` (receives the message, answers only once ``release`` is set;
+    ``data_received`` is set when the message has arrived) and ``hang_on_quit`` (accepts
+    the message, never answers QUIT). Leaving the ``with`` block sets ``release``."""
+
+    def __init__(
+        self,
+        rcpt_reply: str = "250 OK",
+        *,
+        hang_on_greeting: bool = False,
+        hold_data: bool = False,
+        hang_on_quit: bool = False,
+    ):
         self.rcpt_reply = rcpt_reply
+        self.hang_on_greeting = hang_on_greeting
+        self.hold_data = hold_data
+        self.hang_on_quit = hang_on_quit
+        self.release = threading.Event()
+        self.data_received = threading.Event()
         self.messages: list[EmailMessage] = []
 
     def __enter__(self) -> "SMTPSink":
@@ -94,6 +120,7 @@ class SMTPSink:
         return self
 
     def __exit__(self, *exc_info):
+        self.release.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
