@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from programs.services import TransitionError
+from common.exceptions import TransitionError
 
 
 class RefusedTransitionMiddleware:

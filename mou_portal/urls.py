@@ -7,8 +7,9 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import views as accounts_views
 from applications import api as applications_api
-from common.views import healthz, healthz_full
+from common.views import healthz
 from notifications import api as notifications_api
+from notifications.health import healthz_full
 from programs import api as programs_api
 
 router = DefaultRouter()
