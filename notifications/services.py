@@ -547,9 +547,10 @@ def notifications_requeue_pending(
 def notification_retry(*, notification: Notification, actor: User) -> Notification:
     """Put a failed e-mail back in the queue (an operator, once the cause is fixed).
 
-    Staff only. Resets ``attempts`` and ``last_error``; delivery is queued after commit.
+    Site operators (superusers) only. Resets ``attempts`` and ``last_error``; delivery
+    is queued after commit.
     """
-    if not actor.is_staff:
+    if not (actor.is_active and actor.is_superuser):
         raise PermissionDenied
     with transaction.atomic():
         locked = Notification.objects.select_for_update().get(pk=notification.pk)

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -53,6 +54,10 @@ class PhaseChangeInline(admin.TabularInline):
 def _phase_action(target: CyclePhase):
     def action(modeladmin, request, queryset):
         for cycle in queryset:
+            # The admin admits operators only (common.admin_site); the same named
+            # permission as the manager's pages, should a ModelAdmin ever be reused.
+            if not request.user.has_perm("reviews.manage_cycle", cycle):
+                raise PermissionDenied
             try:
                 cycle_transition(cycle=cycle, to=target, actor=request.user)
             except TransitionError as error:

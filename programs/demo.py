@@ -411,7 +411,7 @@ def seed() -> list[DemoLogin]:
     ]:
         password = "demo-manager-2027"
         user = demo_user(
-            email=email, password=password, display_name=name, language=language, is_staff=True
+            email=email, password=password, display_name=name, language=language, is_staff=False
         )
         manager, _ = upsert(ProgramManager, {"user": user}, {"organisation": organisation})
         manager.programs.add(*Program.objects.all())

@@ -1,12 +1,11 @@
 """Demo data for ranking and selection: a closed pilot cycle of the startup-support program,
 under review, with applications scored by MSS and iPark reviewers, so that the ranking,
 the decisions and the dashboard have something to show. Idempotent: a second run changes
-nothing. Also puts the demo managers in the "Program managers" group (admin access)."""
+nothing."""
 
 import random
 from datetime import UTC, datetime, time, timedelta
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.demo import demo_user
@@ -23,8 +22,6 @@ from programs.services import cycle_transition
 from . import services
 from .enums import AssignmentStatus, Recommendation
 from .models import Assignment, Review, Reviewer
-
-MANAGERS_GROUP = "Program managers"
 
 # Fictional companies that applied to the pilot round only:
 # (business number, Korean name, English name, field, owner e-mail, owner name).
@@ -218,12 +215,6 @@ def _review(assignment: Assignment, rnd: random.Random, *, submit: bool) -> None
 
 
 def seed() -> list[DemoLogin]:
-    managers = Group.objects.filter(name=MANAGERS_GROUP).first()
-    if managers is not None:
-        demo = ProgramManager.objects.filter(user__email__endswith="@demo.mou-portal.example")
-        for manager in demo.select_related("user"):
-            manager.user.groups.add(managers)
-
     cycle = _pilot_cycle()
     if cycle.phase == CyclePhase.DRAFT:
         cycle_transition(cycle=cycle, to=CyclePhase.OPEN, actor=None, note="Demo data")

@@ -100,7 +100,7 @@ def ipark_reviewer(db):
 @pytest.fixture
 def manager(db):
     return ProgramManagerFactory(
-        user=UserFactory(email="manager@example.com", is_staff=True),
+        user=UserFactory(email="manager@example.com"),
         organisation=Organisation.MSS,
     )
 
@@ -108,9 +108,15 @@ def manager(db):
 @pytest.fixture
 def ipark_manager(db):
     return ProgramManagerFactory(
-        user=UserFactory(email="ipark.manager@example.com", is_staff=True),
+        user=UserFactory(email="ipark.manager@example.com"),
         organisation=Organisation.IPARK,
     )
+
+
+@pytest.fixture
+def operator(db):
+    """A site operator: the only kind of user the Django admin lets in."""
+    return UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

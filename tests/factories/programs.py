@@ -86,7 +86,7 @@ class ProgramManagerFactory(factory.django.DjangoModelFactory):
         model = ProgramManager
         skip_postgeneration_save = True
 
-    user = factory.SubFactory(UserFactory, is_staff=True)
+    user = factory.SubFactory(UserFactory)
     organisation = Organisation.MSS
 
     @factory.post_generation

@@ -487,7 +487,7 @@ def test_requeue_pending_restarts_the_clock_of_what_it_queues(applicant):
 
 
 def test_retry_puts_a_failed_email_back_in_the_queue(
-    applicant, manager, mailoutbox, django_capture_on_commit_callbacks
+    applicant, operator, mailoutbox, django_capture_on_commit_callbacks
 ):
     row = notify_test_message(applicant)
     Notification.objects.filter(pk=row.pk).update(
@@ -495,7 +495,7 @@ def test_retry_puts_a_failed_email_back_in_the_queue(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        notification_retry(notification=row, actor=manager.user)
+        notification_retry(notification=row, actor=operator)
 
     row.refresh_from_db()
     assert row.state == DeliveryState.SENT
@@ -504,20 +504,24 @@ def test_retry_puts_a_failed_email_back_in_the_queue(
     assert len(mailoutbox) == 1
 
 
-def test_retry_is_for_staff_only(applicant):
+@pytest.mark.parametrize("who", ["applicant", "manager", "staff"])
+def test_retry_is_for_site_operators_only(applicant, manager, who):
     row = notify_test_message(applicant)
     Notification.objects.filter(pk=row.pk).update(state=DeliveryState.FAILED)
+    actor = {"applicant": applicant, "manager": manager.user, "staff": UserFactory(is_staff=True)}
 
     with pytest.raises(PermissionDenied):
-        notification_retry(notification=row, actor=applicant)
+        notification_retry(notification=row, actor=actor[who])
+    row.refresh_from_db()
+    assert row.state == DeliveryState.FAILED
 
 
-def test_retry_refuses_a_sent_email(applicant, manager):
+def test_retry_refuses_a_sent_email(applicant, operator):
     row = notify_test_message(applicant)
     notification_deliver(notification_id=row.pk)
 
     with pytest.raises(ValueError):
-        notification_retry(notification=row, actor=manager.user)
+        notification_retry(notification=row, actor=operator)
 
 
 # --- the inbox ------------------------------------------------------------------------

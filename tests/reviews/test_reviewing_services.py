@@ -54,7 +54,7 @@ def cycle():
 def boss(cycle):
     """A manager of the cycle's program."""
     return ProgramManagerFactory(
-        organisation=Organisation.MSS, programs=[cycle.program], user=UserFactory(is_staff=True)
+        organisation=Organisation.MSS, programs=[cycle.program], user=UserFactory()
     ).user
 
 
