@@ -71,6 +71,18 @@ CYCLE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class ActivityKind(models.TextChoices):
+    """What a line of a call's activity log records (``CycleActivity``)."""
+
+    PHASE_CHANGED = "phase_changed", _("Phase changed")
+    SETTING_CHANGED = "setting_changed", _("Setting changed")
+    DECISION = "decision", _("Decision")
+    APPROVAL = "approval", _("Approval")
+    APPROVAL_WITHDRAWN = "approval_withdrawn", _("Approval withdrawn")
+    OVERRIDE = "override", _("Override")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+
+
 class HolderType(models.TextChoices):
     UNIVERSITY = "university", _("University")
     RESEARCH_INSTITUTE = "research_institute", _("Research institute")

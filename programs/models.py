@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import (
     TRL_CHOICES,
+    ActivityKind,
     CyclePhase,
     DocumentKind,
     Field,
@@ -236,6 +237,42 @@ class CyclePhaseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.from_phase} → {self.to_phase}"
+
+
+class CycleActivity(models.Model):
+    """One line of a call's activity log, which both organisations' managers read.
+
+    Written only through ``programs.services.activity_record``, in the same transaction as
+    the change it records. ``data`` holds what the line needs to be rendered in any
+    language later (field names, old and new values, application references), never a
+    sentence in the actor's language; ``note`` is the actor's own words (a reason).
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="activity", verbose_name=_("cycle")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=ActivityKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    subject = models.CharField(_("application or setting"), max_length=200, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cycle", "-created_at"], name="cycle_activity_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.get_kind_display()} {self.subject}".strip()
 
 
 class Criterion(models.Model):

@@ -1,11 +1,15 @@
 """Writes of the programs domain."""
 
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import CYCLE_TRANSITIONS, CyclePhase
-from .models import Cycle, CyclePhaseChange
+from .enums import CYCLE_TRANSITIONS, ActivityKind, CyclePhase
+from .models import Cycle, CycleActivity, CyclePhaseChange
 
 
 class TransitionError(ValidationError):
@@ -35,6 +39,13 @@ def cycle_transition(*, cycle: Cycle, to: str, actor, note: str = "") -> Cycle:
         CyclePhaseChange.objects.create(
             cycle=locked, from_phase=source, to_phase=to, actor=actor, note=note
         )
+        activity_record(
+            cycle=locked,
+            kind=ActivityKind.PHASE_CHANGED,
+            actor=actor,
+            data={"from": source, "to": to},
+            note=note,
+        )
     cycle.phase = locked.phase
     return locked
 
@@ -49,3 +60,33 @@ def _check_ready_to_open(cycle: Cycle) -> None:
         raise TransitionError(
             _("Every rubric criterion needs a positive weight."), code="bad_weight"
         )
+
+
+def activity_record(
+    *,
+    cycle: Cycle,
+    kind: str,
+    actor,
+    subject: str = "",
+    data: dict[str, Any] | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> CycleActivity:
+    """Add a line to ``cycle``'s activity log.
+
+    Call it inside the transaction of the change it records (after taking the locks the
+    change needs, so that its time orders with the change), so the log and the change
+    commit or roll back together. ``data`` must be JSON-serialisable values that a page can
+    render in any language (field names, old/new values, references), not sentences.
+    """
+    if kind not in ActivityKind.values:
+        raise ValueError(f"unknown activity kind {kind!r}")
+    return CycleActivity.objects.create(
+        cycle=cycle,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        subject=subject,
+        data=data or {},
+        note=note,
+        created_at=at or timezone.now(),
+    )
