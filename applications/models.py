@@ -45,7 +45,7 @@ class Company(models.Model):
         max_length=10,
         unique=True,
         validators=[validate_business_number],
-        help_text=_("10 digits, as on the certificate (e.g. 123-45-67890)."),
+        help_text=_("10 digits, as on the certificate (e.g. 124-81-00998)."),
     )
     founded_on = models.DateField(_("founding date"))
     employees = models.PositiveIntegerField(_("employees"), validators=[MinValueValidator(1)])
