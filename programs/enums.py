@@ -58,6 +58,8 @@ PAST_PHASES = frozenset(
         CyclePhase.ARCHIVED,
     }
 )
+# Phases after the results were published: reviewing is over, nothing asks for a pledge.
+RESULTS_PUBLISHED_PHASES = frozenset({CyclePhase.ANNOUNCED, CyclePhase.ARCHIVED})
 
 # The cycle's life: which phase may follow which. Data, read at a glance and tested as data.
 CYCLE_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
+    RESULTS_PUBLISHED_PHASES,
     TRL_CHOICES,
     ActivityKind,
     CyclePhase,
@@ -173,6 +174,11 @@ class Cycle(models.Model):
         """
         now = now or timezone.now()
         return self.phase == CyclePhase.OPEN and self.opens_at <= now < self.closes_at
+
+    @property
+    def results_published(self) -> bool:
+        """The results are announced: reviewing is over (no pledge is asked for)."""
+        return self.phase in RESULTS_PUBLISHED_PHASES
 
     @property
     def is_public(self) -> bool:
