@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 from .language import is_portal_language
 from .models import User
@@ -13,6 +15,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         with translation.override(self.language_for(email, context.get("user"))):
+            # allauth names the site after the request's host ("127.0.0.1:8000") in its
+            # greetings: the portal's name and public address instead.
+            context = {**context, "current_site": PortalSite()}
             super().send_mail(template_prefix, email, context)
 
     def language_for(self, email: str, user: User | None = None) -> str:
@@ -24,3 +29,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and is_portal_language(user.preferred_language):
             return user.preferred_language
         return translation.get_language()
+
+
+class PortalSite:
+    """What allauth's e-mail templates read of ``current_site``: the portal's name (in
+    the language being rendered) and its public address."""
+
+    @property
+    def name(self) -> str:
+        return gettext("MSS–iPark MOU Portal")
+
+    @property
+    def domain(self) -> str:
+        return settings.SITE_URL
