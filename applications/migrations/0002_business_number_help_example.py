@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_companies_and_applications'),
+        ("applications", "0001_companies_and_applications"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='company',
-            name='business_number',
-            field=models.CharField(help_text='10 digits, as on the certificate (e.g. 124-81-00998).', max_length=10, unique=True, validators=[applications.validators.validate_business_number], verbose_name='business registration number'),
+            model_name="company",
+            name="business_number",
+            field=models.CharField(
+                help_text="10 digits, as on the certificate (e.g. 124-81-00998).",
+                max_length=10,
+                unique=True,
+                validators=[applications.validators.validate_business_number],
+                verbose_name="business registration number",
+            ),
         ),
     ]
