@@ -2,8 +2,10 @@ from html import unescape as html_unescape
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.utils import translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 from notifications.enums import NotificationKind
 from notifications.rendering import Rendered
@@ -25,6 +27,9 @@ class AccountAdapter(DefaultAccountAdapter):
         (it may carry a password reset link)."""
         language = self.language_for(email, context.get("user"))
         with translation.override(language):
+            # allauth names the site after the request's host ("127.0.0.1:8000") in its
+            # greetings: the portal's name and public address instead.
+            context = {**context, "current_site": PortalSite()}
             message = self.render_mail(template_prefix, email, context)
         html = next(
             (
@@ -60,3 +65,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and is_portal_language(user.preferred_language):
             return user.preferred_language
         return translation.get_language()
+
+
+class PortalSite:
+    """What allauth's e-mail templates read of ``current_site``: the portal's name (in
+    the language being rendered) and its public address."""
+
+    @property
+    def name(self) -> str:
+        return gettext("MSS–iPark MOU Portal")
+
+    @property
+    def domain(self) -> str:
+        return settings.SITE_URL

@@ -8,6 +8,7 @@ agreed to stays on record (``Consent.text_version``).
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from .enums import ConsentKind
 
 CONSENT_VERSION = "2027-02"
+# The date of the wording, shown to applicants (the version code is for the record).
+CONSENT_DATE = date(2027, 2, 1)
+
+
+def consent_text_date(text_version: str) -> date | None:
+    """``personal_data/2027-02`` → 1 February 2027: when a recorded version was written."""
+    try:
+        year, month = text_version.rsplit("/", 1)[-1].split("-")[:2]
+        return date(int(year), int(month), 1)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,10 @@ class ConsentText:
     @property
     def version(self) -> str:
         return f"{self.kind}/{CONSENT_VERSION}"
+
+    @property
+    def dated(self) -> date:
+        return CONSENT_DATE
 
 
 CONSENT_TEXTS: dict[str, ConsentText] = {

@@ -33,7 +33,7 @@ class CompanyForm(forms.ModelForm):
     business_number = forms.CharField(
         label=_("Business registration number"),
         max_length=14,
-        help_text=_("10 digits, as on the certificate (e.g. 123-45-67890)."),
+        help_text=_("10 digits, as on the certificate (e.g. 124-81-00998)."),
         validators=[validate_business_number],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

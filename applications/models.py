@@ -8,7 +8,7 @@ concurrency).
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.enums import DocumentKind, Field
 from programs.models import Challenge, Cycle, Technology
 
+from .consent import CONSENT_TEXTS, consent_text_date
 from .enums import (
     BIOTECH_FIELDS,
     EDITABLE,
@@ -44,7 +45,7 @@ class Company(models.Model):
         max_length=10,
         unique=True,
         validators=[validate_business_number],
-        help_text=_("10 digits, as on the certificate (e.g. 123-45-67890)."),
+        help_text=_("10 digits, as on the certificate (e.g. 124-81-00998)."),
     )
     founded_on = models.DateField(_("founding date"))
     employees = models.PositiveIntegerField(_("employees"), validators=[MinValueValidator(1)])
@@ -413,6 +414,16 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.text_version})"
+
+    @property
+    def title(self) -> str:
+        """The consent's title as the applicant read it (not its internal version code)."""
+        text = CONSENT_TEXTS.get(self.kind)
+        return text.title if text else self.get_kind_display()
+
+    @property
+    def text_dated(self) -> date | None:
+        return consent_text_date(self.text_version)
 
 
 class StatusChange(models.Model):

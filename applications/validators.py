@@ -45,7 +45,7 @@ def validate_business_number(value: str) -> None:
     digits = normalize_business_number(value)
     if not re.fullmatch(r"\d{10}", digits):
         raise ValidationError(
-            _("Enter the 10-digit business registration number, e.g. 123-45-67890."),
+            _("Enter the 10-digit business registration number, e.g. 124-81-00998."),
             code="format",
         )
     if business_number_check_digit(digits[:9]) != int(digits[9]):

@@ -55,7 +55,7 @@ class ConflictForm(forms.Form):
     company = forms.CharField(
         label=_("Company"),
         max_length=200,
-        help_text=_("Its business registration number (e.g. 123-45-67890) or its full name."),
+        help_text=_("Its business registration number (e.g. 124-81-00998) or its full name."),
     )
     reason = forms.CharField(
         label=_("Reason"),

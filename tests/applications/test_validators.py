@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -117,3 +118,32 @@ def test_pdf_password_protected_is_refused():
     writer.write(buffer)
 
     assert _error(buffer.getvalue()).code == "encrypted"
+
+
+@pytest.mark.parametrize("language", ["en", "ko", "ja"])
+def test_business_number_examples_in_help_texts_pass_the_check_digit(language):
+    from django.utils import translation
+
+    from applications.forms import CompanyForm
+    from applications.models import Company
+    from reviews.forms import ConflictForm
+
+    with translation.override(language):
+        texts = [
+            str(Company._meta.get_field("business_number").help_text),
+            str(CompanyForm.base_fields["business_number"].help_text),
+            *(str(field.help_text) for field in ConflictForm.base_fields.values()),
+            *validate_business_number_messages(),
+        ]
+    examples = [m for text in texts for m in re.findall(r"\d{3}-\d{2}-\d{5}", text)]
+    assert len(examples) >= 3
+    for example in examples:
+        validate_business_number(example)
+
+
+def validate_business_number_messages() -> list[str]:
+    try:
+        validate_business_number("12")
+    except ValidationError as error:
+        return list(error.messages)
+    raise AssertionError("a two-digit number was accepted")

@@ -511,13 +511,15 @@ def test_review_lists_every_problem_with_a_link_to_its_step(client, applicant):
     assert "Required document missing: Business plan." in content
 
 
-def test_review_shows_both_consent_texts_with_their_versions(client, applicant):
+def test_review_shows_both_consent_texts_by_title_and_date_not_version_code(client, applicant):
     application = draft_application(user=applicant)
     client.force_login(applicant)
 
     content = client.get(_edit(application, "review")).content.decode()
 
-    assert "personal_data/2027-02" in content and "overseas_transfer/2027-02" in content
+    assert "personal_data/2027-02" not in content and "overseas_transfer/2027-02" not in content
+    assert "Consent to the collection and use of personal data" in content
+    assert content.count("text of Feb. 1, 2027") == 2
     assert "Retention period" in content and "Shonan Health Innovation Park (iPark)" in content
     assert (
         'name="consent_personal_data"' in content and 'name="consent_overseas_transfer"' in content
@@ -813,3 +815,14 @@ def test_navbar_offers_my_applications_to_applicants_only(client, role, shown, r
 
     assert ("My applications" in content) is shown
     assert "inbox-link" in content
+
+
+def test_application_page_lists_consents_given_by_title_and_date(client, applicant):
+    application = submitted_application(user=applicant)
+    client.force_login(applicant)
+
+    content = client.get(application.get_absolute_url()).content.decode()
+
+    assert "/2027-02" not in content
+    assert "Consent to the collection and use of personal data" in content
+    assert "text of Feb. 1, 2027" in content

@@ -100,7 +100,7 @@ def test_essential_and_optional_emails_say_so_in_the_footer(settings):
         context={"requested_at": timezone.now()},
     )
 
-    assert "Choose which e-mails you receive: https://portal.example.org/accounts/settings/" in (
+    assert "Choose which e-mails you receive:\nhttps://portal.example.org/accounts/settings/" in (
         welcome.body
     )
     assert "always sent by e-mail" in test.body

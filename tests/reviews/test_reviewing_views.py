@@ -115,6 +115,20 @@ def test_dashboard_before_the_pledge_shows_references_only(client, application, 
     assert reverse("reviews:pledge", args=[application.cycle_id]) in content
 
 
+def test_dashboard_asks_for_no_pledge_once_the_results_are_announced(
+    client, application, mss_reviewer
+):
+    assigned(application, mss_reviewer, pledged=False)
+    set_phase(application.cycle, CyclePhase.ANNOUNCED)
+    client.force_login(mss_reviewer.user)
+
+    content = client.get(reverse("reviews:reviewer_dashboard")).content.decode()
+
+    assert application.reference in content
+    assert "Read and accept the pledge" not in content
+    assert reverse("reviews:pledge", args=[application.cycle_id]) not in content
+
+
 def test_dashboard_hides_proposed_and_declined_assignments(client, cycle, mss_reviewer):
     proposed = under_review(cycle)
     Assignment.objects.create(
