@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     REVIEW_REOPENED = "review_reopened", _("Review reopened by a manager")
     REVIEW_REMINDER = "review_reminder", _("Reviews due soon")
     RESULTS_ANNOUNCED = "results_announced", _("Result of an application")
+    # Running a call (issue 10).
+    CALL_DEADLINE_CHANGED = "call_deadline_changed", _("Closing date of a call changed")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
@@ -41,6 +43,8 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset(
         # Screening out is an outcome, told at once with its reason.
         NotificationKind.APPLICATION_INELIGIBLE,
         NotificationKind.RESULTS_ANNOUNCED,
+        # A draft's deadline moved: missing it means not being reviewed at all.
+        NotificationKind.CALL_DEADLINE_CHANGED,
     }
 )
 

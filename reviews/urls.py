@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from . import api, pool, views
 
 app_name = "reviews"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # Managers' hub
     path("manage/", views.manage_cycles, name="manage_cycles"),
     path("manage/cycles/<int:cycle_pk>/", views.manage_cycle, name="manage_cycle"),
+    path("manage/cycles/<int:cycle_pk>/reviewers/", pool.cycle_pool, name="cycle_pool"),
 ]
 
 # Reviewing (reviewers, screening, assignment)
