@@ -318,7 +318,7 @@ def call_phase(request, cycle_pk: int, action: str):
                 status = 400
             else:
                 messages.success(request, result)
-                return redirect("programs:call_setup", cycle_pk=cycle.pk)
+                return redirect("reviews:manage_cycle", cycle_pk=cycle.pk)
         else:
             status = 400
     return render(

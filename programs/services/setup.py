@@ -321,7 +321,6 @@ def rubric_save(*, cycle: Cycle, actor, criteria: list[CriterionInput]) -> bool:
             criterion = current.get(item.pk) or Criterion(cycle=locked)
             for name in CRITERION_TEXTS:
                 setattr(criterion, name, item.texts.get(name, "") or "")
-            criterion.name = criterion.name_en
             criterion.weight = item.weight
             criterion.max_score = item.max_score
             criterion.order = order
@@ -363,15 +362,13 @@ def cycle_create(
                 setattr(cycle, name, getattr(copy_from, name))
         for name, value in values.items():
             setattr(cycle, name, value)
-        cycle.name = cycle.name_en
-        cycle.description = cycle.description_en or ""
         _check_documents(cycle.required_document_kinds, cycle.optional_document_kinds)
         cycle.full_clean()
         cycle.save()
         if copy_from is not None:
             for criterion in copy_from.criteria.all():
                 copy = Criterion(cycle=cycle, weight=criterion.weight)
-                for name in (*CRITERION_TEXTS, "name", "description", "max_score", "order"):
+                for name in (*CRITERION_TEXTS, "max_score", "order"):
                     setattr(copy, name, getattr(criterion, name))
                 copy.save()
             cycle.technologies.set(copy_from.technologies.all())

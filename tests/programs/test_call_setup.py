@@ -494,3 +494,19 @@ def test_phase_controls_refuse_a_reviewer(mss_reviewer):
         services.cycle_close(cycle=cycle, actor=mss_reviewer.user)
     cycle.refresh_from_db()
     assert cycle.phase == CyclePhase.OPEN
+
+
+def test_cycle_create_in_korean_keeps_each_language_its_own(manager):
+    from django.utils import translation
+
+    with translation.override("ko"):
+        cycle = services.cycle_create(
+            program=program_for(),
+            actor=manager.user,
+            values={"name_en": "2028 Round 3", "name_ko": "2028년 3차", "name_ja": "",
+                    "slug": "2028-r3", "code": "2028R3", **_dates()},
+        )  # fmt: skip
+
+    cycle = Cycle.objects.get(pk=cycle.pk)
+    assert (cycle.name_en, cycle.name_ko, cycle.name_ja) == ("2028 Round 3", "2028년 3차", "")
+    assert Cycle.objects.filter(pk=cycle.pk).values_list("name", flat=True).get() == "2028 Round 3"
