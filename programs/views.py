@@ -134,10 +134,8 @@ def call_new(request):
                 values=form.values(),
                 copy_from=form.cleaned_data["copy_from"],
             )
-        except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error) if isinstance(error, ValidationError) else form.add_error(
-                None, str(error)
-            )
+        except ValidationError as error:
+            _add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -18,6 +18,7 @@ from tests.factories import (
     CycleFactory,
     ProgramManagerFactory,
     ReviewerFactory,
+    TechnologyFactory,
     UserFactory,
     draft_application,
     open_cycle,
@@ -342,3 +343,34 @@ def test_pool_page_saves_the_pool(client, call, manager):
     assert response.status_code == 302
     assert list(call.reviewer_pool.values_list("reviewer_id", flat=True)) == [mss.pk]
     assert CycleActivity.objects.filter(cycle=call, subject="reviewer_pool").exists()
+
+
+def test_items_section_offers_technologies_on_joint_rnd_only(client, manager):
+    joint = CycleFactory(program=program_for(Track.JOINT_RND))
+    startup = CycleFactory(program=program_for(Track.STARTUP_SUPPORT))
+    technology = TechnologyFactory(title="Exosome loading platform")
+    client.force_login(manager.user)
+    joint_url = reverse("programs:call_setup", kwargs={"cycle_pk": joint.pk})
+
+    startup_page = client.get(reverse("programs:call_setup", kwargs={"cycle_pk": startup.pk}))
+    response = client.post(joint_url, {"section": "items", "technologies": [technology.pk]})
+
+    assert 'id="items"' not in startup_page.content.decode()
+    assert response.status_code == 302
+    assert list(joint.technologies.all()) == [technology]
+    line = CycleActivity.objects.get(cycle=joint, subject="technologies")
+    assert line.data == {"field": "technologies", "old": [], "new": [technology.pk]}
+
+
+def test_setup_page_in_korean_shows_kst_times_and_the_checklist(client, call, manager):
+    manager.user.preferred_language = "ko"
+    manager.user.save()
+    client.force_login(manager.user)
+    client.cookies["django_language"] = "ko"
+
+    page = client.get(reverse("programs:call_setup", kwargs={"cycle_pk": call.pk})).content.decode()
+
+    local = timezone.localtime(call.closes_at).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{local}"' in page
+    assert "공모를 시작할 준비가 되었습니까?" in page
+    assert "한국/일본 시간(KST/JST, UTC+9)." in page
