@@ -3,11 +3,8 @@ Automatic assignment proposes only them (every active reviewer when there is no 
 
 from collections.abc import Iterable
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from programs.enums import ActivityKind, CyclePhase
@@ -63,47 +60,3 @@ def pool_set(*, cycle: Cycle, actor, reviewers: Iterable[Reviewer]) -> tuple[lis
             },
         )
     return added, removed
-
-
-# --- The page (moves to ``reviews/views`` once that is a package) -------------------------
-
-
-@login_required
-def cycle_pool(request, cycle_pk: int):
-    """The call's reviewer pool (managers of the call's program; anyone else gets 404)."""
-    from programs.selectors import get_call_for_manager
-
-    from .forms import PoolForm
-
-    cycle = get_call_for_manager(request.user, cycle_pk)
-    reviewers = Reviewer.objects.filter(is_active=True).select_related("user")
-    pool_ids = set(cycle.reviewer_pool.values_list("reviewer_id", flat=True))
-    form = PoolForm(request.POST or None, reviewers=reviewers, pool_ids=pool_ids)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                added, removed = pool_set(
-                    cycle=cycle, actor=request.user, reviewers=form.reviewers()
-                )
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(
-                    request,
-                    _("Reviewer pool saved: %(added)d invited, %(removed)d removed.")
-                    % {"added": len(added), "removed": len(removed)},
-                )
-                return redirect("reviews:cycle_pool", cycle_pk=cycle.pk)
-        status = 400
-    return render(
-        request,
-        "reviews/manage/pool.html",
-        {
-            "cycle": cycle,
-            "form": form,
-            "has_pool": bool(pool_ids),
-            "editable": cycle.phase in POOL_PHASES,
-        },
-        status=status,
-    )

@@ -374,3 +374,38 @@ def test_setup_page_in_korean_shows_kst_times_and_the_checklist(client, call, ma
     assert f'value="{local}"' in page
     assert "공모를 시작할 준비가 되었습니까?" in page
     assert "한국/일본 시간(KST/JST, UTC+9)." in page
+
+
+@pytest.mark.parametrize(("persona", "status"), PERSONAS[:5])
+def test_announce_confirmation_truth_table(
+    client, call, manager, mss_reviewer, applicant, persona, status
+):
+    user = _persona(persona, manager, mss_reviewer, applicant)
+    client.force_login(user)
+
+    response = client.get(reverse("reviews:announce_confirm", kwargs={"cycle_pk": call.pk}))
+
+    # Superusers manage every cycle in the selection pages (unchanged by this page).
+    assert response.status_code == (200 if persona == "superuser" else status)
+
+
+def test_announce_confirmation_counts_results_and_people(client, manager):
+    from applications.services import application_decide, application_screen
+    from tests.factories import MembershipFactory, submitted_application
+
+    cycle = open_cycle()
+    applications = [submitted_application(cycle=cycle) for _ in range(3)]
+    MembershipFactory(company=applications[0].company, user=UserFactory())
+    Cycle.objects.filter(pk=cycle.pk).update(phase=CyclePhase.DECIDED)
+    for application, outcome in zip(
+        applications, ["selected", "waitlisted", "rejected"], strict=True
+    ):
+        application_screen(application=application, actor=manager.user, eligible=True)
+        application_decide(application=application, actor=manager.user, decision=outcome)
+    client.force_login(manager.user)
+
+    page = client.get(reverse("reviews:announce_confirm", kwargs={"cycle_pk": cycle.pk}))
+
+    content = page.content.decode()
+    assert "1 selected, 1 waitlisted, 1 not selected" in content
+    assert "4 members of 3 companies will be e-mailed" in content
