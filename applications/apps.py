@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
+
+    def ready(self):
+        # Connects its part in setting up a call (``programs.signals``).
+        from . import receivers  # noqa: F401

@@ -30,6 +30,8 @@ class NotificationKind(models.TextChoices):
     # Addressed to an e-mail address, not (only) to an account: see ``notify_address``.
     INVITATION = "invitation", _("Invitation to join a company's team")
     ACCOUNT_EMAIL = "account_email", _("Account e-mail (verification, password reset)")
+    # Running a call (issue 10).
+    CALL_DEADLINE_CHANGED = "call_deadline_changed", _("Closing date of a call changed")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
@@ -46,6 +48,8 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset(
         NotificationKind.RESULTS_ANNOUNCED,
         NotificationKind.INVITATION,
         NotificationKind.ACCOUNT_EMAIL,
+        # A draft's deadline moved: missing it means not being reviewed at all.
+        NotificationKind.CALL_DEADLINE_CHANGED,
     }
 )
 

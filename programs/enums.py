@@ -67,6 +67,7 @@ CYCLE_TRANSITIONS: dict[str, frozenset[str]] = {
 class ActivityKind(models.TextChoices):
     """What a line of a call's activity log records (``CycleActivity``)."""
 
+    CREATED = "created", _("Call created")
     PHASE_CHANGED = "phase_changed", _("Phase changed")
     SETTING_CHANGED = "setting_changed", _("Setting changed")
     DECISION = "decision", _("Decision")

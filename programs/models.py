@@ -93,6 +93,13 @@ class Cycle(models.Model):
         blank=True,
         validators=[validate_document_kinds],
     )
+    optional_document_kinds = models.JSONField(
+        _("optional documents"),
+        default=list,
+        blank=True,
+        validators=[validate_document_kinds],
+        help_text=_("Documents an applicant may add; the call does not require them."),
+    )
     phase = models.CharField(
         _("phase"),
         max_length=16,
@@ -198,6 +205,11 @@ class Cycle(models.Model):
     def required_document_labels(self) -> list[str]:
         labels = dict(DocumentKind.choices)
         return [labels[kind] for kind in self.required_document_kinds if kind in labels]
+
+    @property
+    def optional_document_labels(self) -> list[str]:
+        labels = dict(DocumentKind.choices)
+        return [labels[kind] for kind in self.optional_document_kinds if kind in labels]
 
     def rubric(self) -> list[tuple["Criterion", Decimal]]:
         """Criteria with each one's share of the total weight, in percent (one decimal)."""

@@ -12,4 +12,13 @@ urlpatterns = [
     path("challenges/<int:pk>/", views.challenge_detail, name="challenge"),
     path("programs/<slug:program>/", views.program_detail, name="program"),
     path("programs/<slug:program>/<slug:cycle>/", views.cycle_detail, name="cycle"),
+    # Managers set up and run calls here (the manager's hub is ``reviews:manage_cycles``).
+    path("manage/cycles/new/", views.call_new, name="call_new"),
+    path("manage/cycles/<int:cycle_pk>/setup/", views.call_setup, name="call_setup"),
+    path(
+        "manage/cycles/<int:cycle_pk>/phases/<slug:action>/",
+        views.call_phase,
+        name="call_phase",
+    ),
+    path("manage/cycles/<int:cycle_pk>/activity/", views.call_activity, name="call_activity"),
 ]

@@ -23,3 +23,6 @@ class ReviewsConfig(AppConfig):
             )
         )
         extensions.register_decider(services.decisions_set_one)
+
+        # Connects its part in setting up a call (``programs.signals``).
+        from . import receivers  # noqa: F401

@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 
 from applications.enums import SENT_IN, ApplicationStatus
 from applications.models import Application
+from common.csv_export import Echo, csv_safe, streaming_csv_response
 from programs.enums import Field, Organisation
 from programs.models import Cycle
 
@@ -35,7 +36,6 @@ from .enums import AssignmentStatus, ReviewStatus
 from .models import CriterionScore
 from .selectors import RankingRow, application_field, cycle_ranking, track_item_label
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CENT = Decimal("0.01")
 
 Value = str | int | Decimal | datetime | bool | None
@@ -46,11 +46,6 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Value]]
-
-
-def csv_safe(text: str) -> str:
-    """Text as a spreadsheet will show it, never run it (OWASP "CSV injection")."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -239,15 +234,8 @@ def _csv_text(value: Value) -> str:
     return str(value)
 
 
-class _Echo:
-    """A file-like object whose ``write`` returns the line: csv.writer → a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(table: Table) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     # A byte-order mark, so that Excel reads the UTF-8 (Korean, Japanese) correctly.
     yield "\ufeff"
     yield writer.writerow([_csv_text(header) for header in table.headers])
@@ -256,9 +244,7 @@ def csv_lines(table: Table) -> Iterator[str]:
 
 
 def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return streaming_csv_response(csv_lines(table), filename=filename)
 
 
 def _plain(value):

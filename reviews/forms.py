@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationStatus
-from programs.enums import Field
+from programs.enums import Field, Organisation
 
 from .models import Review, Reviewer
 from .pledge import PLEDGE
@@ -264,3 +264,27 @@ class DecisionForm(forms.Form):
         if not data.get("decision"):
             self.add_error("decision", _("Choose a decision."))
         return data
+
+
+# =========================================================================================
+# The reviewer pool of a call
+# =========================================================================================
+
+
+class PoolForm(forms.Form):
+    """The reviewers invited to a call, one checkbox list per organisation."""
+
+    def __init__(self, *args, reviewers, pool_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        for organisation, label in Organisation.choices:
+            self.fields[organisation] = forms.ModelMultipleChoiceField(
+                label=label,
+                queryset=reviewers.filter(organisation=organisation),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=list(pool_ids),
+            )
+        self.helper = _helper()
+
+    def reviewers(self) -> list:
+        return [reviewer for name in self.fields for reviewer in self.cleaned_data[name]]

@@ -300,3 +300,41 @@ class DecisionApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.get_organisation_display()}"
+
+
+class PoolMember(models.Model):
+    """A reviewer invited to a cycle's reviewer pool by one of its managers.
+
+    Automatic assignment proposes only the pool's reviewers; a cycle without a pool uses
+    every active reviewer (``reviews.selectors.assignable_reviewers``).
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="reviewer_pool", verbose_name=_("cycle")
+    )
+    reviewer = models.ForeignKey(
+        Reviewer,
+        on_delete=models.CASCADE,
+        related_name="pool_memberships",
+        verbose_name=_("reviewer"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reviewer pool member")
+        verbose_name_plural = _("reviewer pool")
+        ordering = ["reviewer__organisation", "reviewer__user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "reviewer"], name="pool_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.reviewer}"

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from . import api, call_pages, views
 
 app_name = "reviews"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # Managers' hub
     path("manage/", views.manage_cycles, name="manage_cycles"),
     path("manage/cycles/<int:cycle_pk>/", views.manage_cycle, name="manage_cycle"),
+    path("manage/cycles/<int:cycle_pk>/reviewers/", call_pages.cycle_pool, name="cycle_pool"),
 ]
 
 # Reviewing (reviewers, screening, assignment)
@@ -66,6 +67,11 @@ urlpatterns += [
         name="decisions_approval_withdraw",
     ),
     path("manage/cycles/<int:cycle_pk>/announce/", views.announce, name="announce"),
+    path(
+        "manage/cycles/<int:cycle_pk>/announce/confirm/",
+        call_pages.announce_confirm,
+        name="announce_confirm",
+    ),
     path("manage/cycles/<int:cycle_pk>/dashboard/", views.dashboard, name="dashboard"),
     re_path(
         r"^manage/cycles/(?P<cycle_pk>[0-9]+)/export/(?P<kind>ranking|applications)"

@@ -34,6 +34,7 @@ from ..models import (
     Assignment,
     ConflictDeclaration,
     PledgeAcceptance,
+    PoolMember,
     Review,
     Reviewer,
 )
@@ -89,12 +90,15 @@ def assignment_propose(*, cycle: Cycle, actor, seed: int = 0) -> AssignmentPropo
             .order_by("pk")
         )
         company_ids = {application.company_id for application in applications}
+        # Only the cycle's reviewer pool is proposed (every reviewer when it has none);
+        # reviewers outside it stay known, as inactive, for the assignments they keep.
+        pool = set(PoolMember.objects.filter(cycle=cycle).values_list("reviewer_id", flat=True))
         reviewers = [
             ReviewerToAssign(
                 id=reviewer.pk,
                 organisation=reviewer.organisation,
                 expertise=frozenset(reviewer.expertise),
-                is_active=reviewer.is_active,
+                is_active=reviewer.is_active and (not pool or reviewer.pk in pool),
                 name=str(reviewer.user),
             )
             for reviewer in Reviewer.objects.select_related("user")

@@ -104,6 +104,7 @@ def test_a_cycle_runs_from_submissions_to_announced_results(page, live_server, o
     manager_page = open_as(mss_manager.user)
     manager_page.goto(live_server.url + reverse("reviews:manage_cycle", args=[cycle.pk]))
     manager_page.click("#phase-button")
+    manager_page.click("#confirm")
     expect(manager_page.locator("#cycle-phase")).to_have_text("Under review")
     manager_page.click("#screening-link")
     expect(manager_page.locator(".screening-row")).to_have_count(2)
@@ -178,6 +179,9 @@ def test_a_cycle_runs_from_submissions_to_announced_results(page, live_server, o
     expect(ipark_page.locator("#approval-ipark")).to_contain_text("approved by Sato")
     manager_page.reload()
     manager_page.click("#announce")
+    # The confirmation page says what announcing does and to whom.
+    expect(manager_page.locator("#consequences")).to_contain_text("1 selected")
+    manager_page.click("#confirm")
     expect(manager_page.locator("#announced")).to_be_visible()
     cycle.refresh_from_db()
     assert cycle.phase == CyclePhase.ANNOUNCED

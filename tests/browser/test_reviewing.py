@@ -146,7 +146,8 @@ def test_manager_screens_proposes_adjusts_and_confirms(page, live_server):
 
     log_in(page, live_server, manager.user)
     page.goto(live_server.url + reverse("reviews:manage_cycle", args=[cycle.pk]))
-    page.click("#phase-button")  # closed → review
+    page.click("#phase-button")  # closed → review, through its confirmation page
+    page.click("#confirm")
     expect(page.locator("#cycle-phase")).to_have_text("Under review")
 
     # Screening: one ineligible with a reason, the others eligible in bulk.

@@ -807,3 +807,17 @@ def test_review_reopen_after_the_decision_is_refused(application, ipark_reviewer
 
     with pytest.raises(TransitionError):
         services.review_reopen(review=review, actor=boss, reason="Late change")
+
+
+def test_assignment_propose_uses_only_the_cycles_reviewer_pool(cycle, boss, panel):
+    from reviews.models import PoolMember
+
+    for name in ("mss_ict", "ipark_gene"):
+        PoolMember.objects.create(cycle=cycle, reviewer=panel[name])
+    under_review(cycle)
+
+    services.assignment_propose(cycle=cycle, actor=boss)
+
+    assert set(
+        Assignment.objects.filter(application__cycle=cycle).values_list("reviewer_id", flat=True)
+    ) == {panel["mss_ict"].pk, panel["ipark_gene"].pk}

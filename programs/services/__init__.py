@@ -1,4 +1,5 @@
-"""Writes of the programs domain."""
+"""Writes of the programs domain: phase transitions and the activity log here; setting up a
+call in ``setup``; the phase controls managers use in ``phases``."""
 
 from datetime import datetime
 from typing import Any
@@ -9,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import TransitionError
 
-from .enums import CYCLE_TRANSITIONS, ActivityKind, CyclePhase
-from .models import Cycle, CycleActivity, CyclePhaseChange
+from ..enums import CYCLE_TRANSITIONS, ActivityKind, CyclePhase
+from ..models import Cycle, CycleActivity, CyclePhaseChange
 
 
 def cycle_transition(*, cycle: Cycle, to: str, actor, note: str = "") -> Cycle:
@@ -87,3 +88,47 @@ def activity_record(
         note=note,
         created_at=at or timezone.now(),
     )
+
+
+from .phases import (  # noqa: E402 — they build on the above
+    PHASE_ACTIONS,
+    Check,
+    cycle_close,
+    cycle_open,
+    cycle_preflight,
+    cycle_reopen,
+    cycle_start_review,
+    phase_actions,
+)
+from .setup import (  # noqa: E402
+    CHANGEABLE_AFTER_OPENING,
+    CriterionInput,
+    SettingsUpdate,
+    cycle_create,
+    cycle_update,
+    rubric_save,
+    setting_label,
+    setting_locks,
+)
+
+__all__ = [
+    "CHANGEABLE_AFTER_OPENING",
+    "PHASE_ACTIONS",
+    "Check",
+    "CriterionInput",
+    "SettingsUpdate",
+    "TransitionError",
+    "activity_record",
+    "cycle_close",
+    "cycle_create",
+    "cycle_open",
+    "cycle_preflight",
+    "cycle_reopen",
+    "cycle_start_review",
+    "cycle_transition",
+    "cycle_update",
+    "phase_actions",
+    "rubric_save",
+    "setting_label",
+    "setting_locks",
+]
