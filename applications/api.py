@@ -1,33 +1,26 @@
 """Read-only API of applications, with the selectors and named permissions of the pages."""
 
 from django.db.models import Prefetch
-from rest_framework import permissions, viewsets
+from rest_framework import viewsets
+
+from common.api import ApiViewMixin, Rule
 
 from . import selectors
 from .models import Document
 from .serializers import ApplicationSerializer
 
 
-class RulesPermission(permissions.BasePermission):
-    """Maps a viewset's actions to the named django-rules permissions, as the pages use."""
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated)
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return request.user.has_perm(view.object_permissions[view.action], obj)
-
-
-class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Applications of the user's companies (and, for program managers, the sent-in
     applications of their programs)."""
 
     serializer_class = ApplicationSerializer
-    permission_classes = [RulesPermission]
-    object_permissions = {
-        "retrieve": "applications.view_application",
-        "list": "applications.view_application",
+    # The list is the selector's: only what the user may view.
+    permission_rules = {
+        "list": Rule(),
+        "retrieve": Rule(object="applications.view_application"),
     }
+    program_field = "cycle__program"
     # No filter on status: it would reveal staged outcomes to the company.
     filterset_fields = ["cycle__program__track"]
 

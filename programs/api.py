@@ -1,7 +1,10 @@
-"""Read-only public API of the programs domain: the same querysets as the public pages."""
+"""Read-only public API of the programs domain: the same querysets as the public pages.
+Anyone may read them; a token limited to programs sees only those."""
 
 from django.db.models import Prefetch
-from rest_framework import permissions, viewsets
+from rest_framework import viewsets
+
+from common.api import PUBLIC, ApiViewMixin
 
 from . import selectors
 from .filters import ChallengeFilter, TechnologyFilter
@@ -13,17 +16,21 @@ from .serializers import (
     TechnologySerializer,
 )
 
+PUBLIC_READ = {"list": PUBLIC, "retrieve": PUBLIC}
 
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+
+class ProgramViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Program.objects.all()
     serializer_class = ProgramSerializer
-    permission_classes = [permissions.AllowAny]
+    permission_rules = PUBLIC_READ
+    program_field = "pk"
     lookup_field = "slug"
 
 
-class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+class CycleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CycleSerializer
-    permission_classes = [permissions.AllowAny]
+    permission_rules = PUBLIC_READ
+    program_field = "program"
     filterset_fields = ["program__track", "phase"]
 
     def get_queryset(self):
@@ -32,15 +39,15 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class TechnologyViewSet(viewsets.ReadOnlyModelViewSet):
+class TechnologyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = selectors.technologies_public()
     serializer_class = TechnologySerializer
-    permission_classes = [permissions.AllowAny]
+    permission_rules = PUBLIC_READ
     filterset_class = TechnologyFilter
 
 
-class ChallengeViewSet(viewsets.ReadOnlyModelViewSet):
+class ChallengeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     queryset = selectors.challenges_public()
     serializer_class = ChallengeSerializer
-    permission_classes = [permissions.AllowAny]
+    permission_rules = PUBLIC_READ
     filterset_class = ChallengeFilter

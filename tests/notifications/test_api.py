@@ -52,7 +52,7 @@ def test_list_filters_unread(api, applicant):
 def test_anonymous_gets_nothing(api, applicant):
     notify_test_message(applicant)
 
-    assert api.get(URL).status_code == 403
+    assert api.get(URL).status_code == 401
 
 
 @pytest.mark.parametrize(("who", "status"), [("recipient", 200), ("other", 404)])
