@@ -4,8 +4,10 @@ from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from common.api import ApiViewMixin, Rule
+from common.pagination import Cursor
 
 from . import selectors
+from .filters import ApplicationFilter
 from .models import Document
 from .serializers import ApplicationSerializer
 
@@ -21,14 +23,10 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         "retrieve": Rule(object="applications.view_application"),
     }
     program_field = "cycle__program"
-    # No filter on status: it would reveal staged outcomes to the company.
-    filterset_fields = ["cycle__program__track"]
+    filterset_class = ApplicationFilter
+    pagination_class = Cursor
 
     def get_queryset(self):
-        return (
-            selectors.applications_visible_to(self.request.user)
-            .prefetch_related(
-                Prefetch("documents", queryset=Document.objects.order_by("kind", "pk"))
-            )
-            .order_by("-created_at", "pk")
+        return selectors.applications_for_api(self.request.user).prefetch_related(
+            Prefetch("documents", queryset=Document.objects.order_by("kind", "pk"))
         )

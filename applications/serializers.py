@@ -1,6 +1,31 @@
 from rest_framework import serializers
 
+from .enums import BIOTECH_FIELDS, DevelopmentStage
 from .models import Application, Document
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice not answered (stored as "") reads ``null``, never a value outside the
+    enum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+def _sees_identity(user, application: Application) -> bool:
+    """``applications.view_company_identity``, from the row's annotations when it comes
+    from ``selectors.applications_for_api`` (no query per row): members and managers see
+    it, and a reviewer unless the cycle is blind."""
+    if hasattr(application, "viewer_is_member"):
+        return (
+            application.viewer_is_member
+            or application.viewer_manages
+            or not application.cycle.blind_review
+        )
+    return user.has_perm("applications.view_company_identity", application)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -12,9 +37,11 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "original_name", "size", "sha256", "uploaded_at", "url"]
 
     def get_original_name(self, document: Document) -> str:
-        from .selectors import document_name_for
-
-        return document_name_for(self.context["request"].user, document)
+        """The uploaded name, or a neutral one for a reviewer of a blind cycle
+        (``selectors.document_name_for``)."""
+        if _sees_identity(self.context["request"].user, document.application):
+            return document.original_name
+        return document.neutral_name
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -30,6 +57,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     deadline = serializers.DateTimeField(source="cycle.closes_at", read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
+    biotech_field = BlankAsNullChoiceField(choices=BIOTECH_FIELDS, read_only=True)
+    development_stage = BlankAsNullChoiceField(choices=DevelopmentStage.choices, read_only=True)
 
     class Meta:
         model = Application
@@ -66,11 +95,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_company(self, application: Application) -> str | None:
         """The company's English name; ``null`` for a reviewer of a blind cycle."""
-        if self.context["request"].user.has_perm("applications.view_company_identity", application):
+        if _sees_identity(self.context["request"].user, application):
             return application.company.name_en
         return None
 
     def get_status(self, application: Application) -> str:
+        if hasattr(application, "visible_status"):
+            return application.visible_status
         from .selectors import status_visible_to
 
         return status_visible_to(self.context["request"].user, application)
