@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
-from .enums import BIOTECH_FIELDS, DevelopmentStage
+from programs.enums import DocumentKind
+
+from .enums import BIOTECH_FIELDS, ConsentKind, DevelopmentStage
 from .models import Application, Document
 
 
@@ -105,3 +107,58 @@ class ApplicationSerializer(serializers.ModelSerializer):
         from .selectors import status_visible_to
 
         return status_visible_to(self.context["request"].user, application)
+
+
+# --- The applicant's writes ----------------------------------------------------------------
+
+
+class ApplicationStartSerializer(serializers.Serializer):
+    """Start a draft for one of your companies in an open call (or get its live one)."""
+
+    cycle = serializers.IntegerField(help_text="The call (cycle) id.")
+    company = serializers.IntegerField(help_text="One of your companies.")
+
+
+class ApplicationAnswersSerializer(serializers.Serializer):
+    """Answers of a draft: send only those you change, with the ``version`` you last read
+    (a newer version saved meanwhile answers 409 ``stale_version``). Only the fields of the
+    application's track are accepted; nothing is required to save a draft — what
+    submission needs is checked when you submit. The values are checked by the same forms
+    as the pages."""
+
+    version = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    team = serializers.CharField(required=False, allow_blank=True)
+    budget_krw = serializers.IntegerField(required=False, allow_null=True)
+    timeline = serializers.CharField(required=False, allow_blank=True)
+    biotech_field = serializers.ChoiceField(
+        choices=BIOTECH_FIELDS, required=False, allow_blank=True
+    )
+    development_stage = serializers.ChoiceField(
+        choices=DevelopmentStage.choices, required=False, allow_blank=True
+    )
+    ipark_needs = serializers.CharField(required=False, allow_blank=True)
+    clinical_plan = serializers.CharField(required=False, allow_blank=True)
+    technology = serializers.IntegerField(required=False, allow_null=True)
+    collaboration_plan = serializers.CharField(required=False, allow_blank=True)
+    challenge = serializers.IntegerField(required=False, allow_null=True)
+    proposed_solution = serializers.CharField(required=False, allow_blank=True)
+    poc_plan = serializers.CharField(required=False, allow_blank=True)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    """A PDF (multipart/form-data), checked by its content like on the pages; a document
+    of the same kind (except "other") is replaced."""
+
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    file = serializers.FileField()
+
+
+class SubmitSerializer(serializers.Serializer):
+    """Submit with both consents (``personal_data`` and ``overseas_transfer``); the texts
+    agreed to are those on the pages (the current versions)."""
+
+    consents = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConsentKind.choices), allow_empty=True
+    )

@@ -146,7 +146,9 @@ def _items(error: DjangoValidationError):
 
 def refusal_from(error: DjangoValidationError) -> ServiceRefusal:
     """The API error of a service's ``ValidationError``."""
-    status_code = 409 if isinstance(error, TransitionError) else 400
+    status_code = getattr(error, "api_status", None) or (
+        409 if isinstance(error, TransitionError) else 400
+    )
     code = getattr(error, "api_code", None) or _code_of(error)
     fields: dict[str, list[str]] = {}
     if hasattr(error, "error_dict"):
