@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.api import IdFilter
 from programs.enums import Track
 from programs.models import CyclePhaseChange
 
@@ -14,7 +15,7 @@ class ApplicationFilter(django_filters.FilterSet):
     (``visible_status``), so filtering reveals no staged outcome to a company. An unknown
     cycle id filters to nothing (never a 400)."""
 
-    cycle = django_filters.NumberFilter(field_name="cycle_id", label=_("Call"))
+    cycle = IdFilter(field_name="cycle_id", label=_("Call"))
     track = django_filters.ChoiceFilter(
         field_name="cycle__program__track", choices=Track.choices, label=_("Track")
     )

@@ -18,10 +18,14 @@ A service's ``TransitionError`` (a state change the table or a precondition refu
 
 from dataclasses import dataclass
 
+import django_filters
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -253,9 +257,17 @@ __all__ = [
     "SIGNED_IN",
     "ApiViewMixin",
     "ErrorSerializer",
+    "IdFilter",
     "Rule",
     "RulesPermission",
     "exception_handler",
     "require_token_program",
     "token_programs",
 ]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An id filter: a whole number; an unknown id filters to nothing (never a 400)."""
+
+    field_class = forms.IntegerField

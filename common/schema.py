@@ -39,6 +39,16 @@ class ErrorsAutoSchema(AutoSchema):
             responses[key]["description"] = description
         return responses
 
+    def get_auth(self):
+        """Public reads say so: anyone may call them, with a token or without."""
+        auth = super().get_auth()
+        rules = getattr(self.view, "permission_rules", {})
+        action = getattr(self.view, "action", None) or self.method.lower()
+        rule = rules.get(action)
+        if rule is not None and rule.public and {} not in auth:
+            auth.append({})
+        return auth
+
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "accounts.authentication.ApiTokenAuthentication"
