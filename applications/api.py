@@ -82,16 +82,15 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         """Start a draft for one of your companies in an open call. If the company already
-        has a live application in the call, that one is returned (200)."""
+        has a live application in the call, that one is returned (200). A company that is
+        not yours, or a call that is not public, is 404."""
         data = ApplicationStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            company = selectors.get_company_for(request.user, data.validated_data["company"])
-        except Http404:
-            raise ValidationError({"company": [_("Choose one of your companies.")]}) from None
+        # Ids of what the caller may not see are 404, as in URLs: they reveal nothing.
+        company = selectors.get_company_for(request.user, data.validated_data["company"])
         cycle = cycles_public().filter(pk=data.validated_data["cycle"]).first()
         if cycle is None:
-            raise ValidationError({"cycle": [_("There is no such call.")]})
+            raise Http404
         require_token_program(request, cycle.program_id)
         application, created = services.application_start(
             company=company, cycle=cycle, actor=request.user

@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers
@@ -260,6 +261,7 @@ __all__ = [
     "IdFilter",
     "Rule",
     "RulesPermission",
+    "StrictFilterBackend",
     "exception_handler",
     "require_token_program",
     "token_programs",
@@ -271,3 +273,39 @@ class IdFilter(django_filters.NumberFilter):
     """An id filter: a whole number; an unknown id filters to nothing (never a 400)."""
 
     field_class = forms.IntegerField
+
+
+# Filters whose empty value is not a value of their type (an empty text is a text).
+_TYPED_FILTERS = (
+    django_filters.NumberFilter,
+    django_filters.BooleanFilter,
+    django_filters.IsoDateTimeFilter,
+    django_filters.DateTimeFilter,
+)
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, minus its leniency: a filter given twice, an empty number, boolean or
+    time, or a boolean that is not ``true``/``false`` answers 400 (django-filter would
+    silently not filter)."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        errors = {}
+        for name, filter_ in filterset.filters.items():
+            values = request.query_params.getlist(name)
+            if not values:
+                continue
+            typed = isinstance(filter_, _TYPED_FILTERS)
+            if len(values) > 1 or (typed and values[0] == ""):
+                errors[name] = [_("Give this filter one value, or leave it out.")]
+            elif isinstance(filter_, django_filters.BooleanFilter) and values[0] not in (
+                "true",
+                "false",
+            ):
+                errors[name] = [_("Give true or false.")]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return filterset

@@ -165,3 +165,17 @@ def test_query_count_for_a_company_member_is_independent_of_page_size(api, appli
 
     assert len(body["results"]) == 5
     assert small == big == _big
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["cycle=", "cycle=1&cycle=2", "updated_since=", "cycle=abc", "page_size=0", "page_size=x"],
+)
+def test_malformed_filters_and_page_sizes_answer_400_not_everything(api, applicant, query):
+    draft_application(user=applicant)
+    api.force_authenticate(applicant)
+
+    response = api.get(f"{URL}?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

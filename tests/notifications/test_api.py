@@ -99,3 +99,13 @@ def test_schema_documents_the_notifications_endpoints(api):
     schema = response.content.decode()
     assert "/api/v1/notifications/{id}/read/" in schema
     assert "/api/v1/notifications/read-all/" in schema
+
+
+@pytest.mark.parametrize("value", ["null", "", "yes"])
+def test_unread_filter_takes_only_true_or_false(api, applicant, value):
+    api.force_authenticate(applicant)
+
+    response = api.get(URL, {"unread": value})
+
+    assert response.status_code == 400
+    assert "unread" in response.json()["fields"]
