@@ -321,6 +321,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several fields are named "kind": one enum name per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "programs.enums.DocumentKind",
+        "ActivityKindEnum": "programs.enums.ActivityKind",
+        "NotificationKindEnum": "notifications.enums.NotificationKind",
+    },
 }
 
 # --- Security --------------------------------------------------------------------------
