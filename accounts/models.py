@@ -79,3 +79,56 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal API token. The secret is shown once, when the token is created; only its
+    SHA-256 is stored, beside a short public ``prefix`` that finds the row.
+
+    A ``read`` token may only read (safe HTTP methods). A token limited to ``programs``
+    sees nothing of the other programs. A revoked token is refused; the row stays as a
+    record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_hash = models.CharField(_("secret hash"), max_length=64)
+    scope = models.CharField(
+        _("scope"), max_length=8, choices=ApiTokenScope.choices, default=ApiTokenScope.READ
+    )
+    programs = models.ManyToManyField(
+        "programs.Program",
+        blank=True,
+        related_name="+",
+        verbose_name=_("programs"),
+        help_text=_("Leave empty for all the programs you may see."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == ApiTokenScope.WRITE

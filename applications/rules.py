@@ -125,6 +125,7 @@ rules.add_perm("applications.manage_team", is_company_owner)
 
 rules.add_perm("applications.view_application", can_view_application | is_registered_viewer)
 rules.add_perm("applications.change_application", is_application_member & is_editable)
+rules.add_perm("applications.submit_application", is_application_member & is_editable)
 rules.add_perm("applications.delete_application", is_application_member & is_editable)
 rules.add_perm("applications.withdraw_application", is_application_member & is_withdrawable)
 # Managers see the real status (staged outcomes included) and the whole history.

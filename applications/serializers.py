@@ -1,6 +1,33 @@
 from rest_framework import serializers
 
+from programs.enums import DocumentKind
+
+from .enums import BIOTECH_FIELDS, ConsentKind, DevelopmentStage
 from .models import Application, Document
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice not answered (stored as "") reads ``null``, never a value outside the
+    enum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+def _sees_identity(user, application: Application) -> bool:
+    """``applications.view_company_identity``, from the row's annotations when it comes
+    from ``selectors.applications_for_api`` (no query per row): members and managers see
+    it, and a reviewer unless the cycle is blind."""
+    if hasattr(application, "viewer_is_member"):
+        return (
+            application.viewer_is_member
+            or application.viewer_manages
+            or not application.cycle.blind_review
+        )
+    return user.has_perm("applications.view_company_identity", application)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -12,9 +39,11 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "original_name", "size", "sha256", "uploaded_at", "url"]
 
     def get_original_name(self, document: Document) -> str:
-        from .selectors import document_name_for
-
-        return document_name_for(self.context["request"].user, document)
+        """The uploaded name, or a neutral one for a reviewer of a blind cycle
+        (``selectors.document_name_for``)."""
+        if _sees_identity(self.context["request"].user, document.application):
+            return document.original_name
+        return document.neutral_name
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -30,6 +59,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     deadline = serializers.DateTimeField(source="cycle.closes_at", read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
+    biotech_field = BlankAsNullChoiceField(choices=BIOTECH_FIELDS, read_only=True)
+    development_stage = BlankAsNullChoiceField(choices=DevelopmentStage.choices, read_only=True)
 
     class Meta:
         model = Application
@@ -66,11 +97,68 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_company(self, application: Application) -> str | None:
         """The company's English name; ``null`` for a reviewer of a blind cycle."""
-        if self.context["request"].user.has_perm("applications.view_company_identity", application):
+        if _sees_identity(self.context["request"].user, application):
             return application.company.name_en
         return None
 
     def get_status(self, application: Application) -> str:
+        if hasattr(application, "visible_status"):
+            return application.visible_status
         from .selectors import status_visible_to
 
         return status_visible_to(self.context["request"].user, application)
+
+
+# --- The applicant's writes ----------------------------------------------------------------
+
+
+class ApplicationStartSerializer(serializers.Serializer):
+    """Start a draft for one of your companies in an open call (or get its live one)."""
+
+    cycle = serializers.IntegerField(help_text="The call (cycle) id.")
+    company = serializers.IntegerField(help_text="One of your companies.")
+
+
+class ApplicationAnswersSerializer(serializers.Serializer):
+    """Answers of a draft: send only those you change, with the ``version`` you last read
+    (a newer version saved meanwhile answers 409 ``stale_version``). Only the fields of the
+    application's track are accepted; nothing is required to save a draft — what
+    submission needs is checked when you submit. The values are checked by the same forms
+    as the pages."""
+
+    version = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    team = serializers.CharField(required=False, allow_blank=True)
+    budget_krw = serializers.IntegerField(required=False, allow_null=True)
+    timeline = serializers.CharField(required=False, allow_blank=True)
+    biotech_field = serializers.ChoiceField(
+        choices=BIOTECH_FIELDS, required=False, allow_blank=True
+    )
+    development_stage = serializers.ChoiceField(
+        choices=DevelopmentStage.choices, required=False, allow_blank=True
+    )
+    ipark_needs = serializers.CharField(required=False, allow_blank=True)
+    clinical_plan = serializers.CharField(required=False, allow_blank=True)
+    technology = serializers.IntegerField(required=False, allow_null=True)
+    collaboration_plan = serializers.CharField(required=False, allow_blank=True)
+    challenge = serializers.IntegerField(required=False, allow_null=True)
+    proposed_solution = serializers.CharField(required=False, allow_blank=True)
+    poc_plan = serializers.CharField(required=False, allow_blank=True)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    """A PDF (multipart/form-data), checked by its content like on the pages; a document
+    of the same kind (except "other") is replaced."""
+
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    file = serializers.FileField()
+
+
+class SubmitSerializer(serializers.Serializer):
+    """Submit with both consents (``personal_data`` and ``overseas_transfer``); the texts
+    agreed to are those on the pages (the current versions)."""
+
+    consents = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConsentKind.choices), allow_empty=True
+    )

@@ -41,7 +41,7 @@ from .models import (
     Membership,
     StatusChange,
 )
-from .requirements import Problem, answer_fields, submission_problems
+from .requirements import DOCUMENTS, Problem, answer_fields, submission_problems
 from .rules import is_company_member, is_company_owner, manages_program
 from .validators import normalize_business_number, validate_pdf
 
@@ -86,6 +86,27 @@ class SubmissionRefused(ValidationError):
         if self.missing_consents:
             messages.append(_("Both consents are needed to submit."))
         super().__init__(messages, code="submission_refused")
+
+    # For clients (the API's error contract, ``common.api``): a late submission is refused
+    # by the state of the call (409, ``deadline_passed``); otherwise the draft is
+    # incomplete (400, ``submission_incomplete``) and each problem names its field.
+    @property
+    def api_status(self) -> int:
+        return 409 if self.deadline_passed else 400
+
+    @property
+    def api_code(self) -> str:
+        return "deadline_passed" if self.deadline_passed else "submission_incomplete"
+
+    @property
+    def api_fields(self) -> dict[str, list[str]]:
+        fields: dict[str, list[str]] = {}
+        for problem in self.problems:
+            key = f"documents.{problem.field}" if problem.step == DOCUMENTS.slug else problem.field
+            fields.setdefault(key, []).append(str(problem.message))
+        if self.missing_consents:
+            fields["consents"] = [str(_("Both consents are needed to submit."))]
+        return fields
 
 
 # --- Companies and teams ------------------------------------------------------------------

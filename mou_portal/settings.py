@@ -12,6 +12,7 @@ Every variable is read through django-environ's typed getters, which fail fast o
 malformed value (``DEBUG=maybe`` is an error, not ``False``).
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -300,15 +301,31 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Requests per personal API token, e.g. ``600/minute`` (DRF's rate syntax; checked here).
+API_TOKEN_THROTTLE_RATE = env.str("API_TOKEN_THROTTLE_RATE", default="600/minute")
+if not re.fullmatch(
+    r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_TOKEN_THROTTLE_RATE
+):
+    raise ImproperlyConfigured(
+        f"API_TOKEN_THROTTLE_RATE must look like 600/minute, not {API_TOKEN_THROTTLE_RATE!r}."
+    )
 REST_FRAMEWORK = {
+    # A back-office system sends a personal token; the browser keeps its session (with
+    # CSRF). The token class comes first so an anonymous call is answered 401 with a
+    # WWW-Authenticate header that says how to authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Default deny: a view that forgets its permission is closed, not world-readable.
+    # Every view declares its rules through ``common.api.RulesPermission``.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.authentication.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.PagePagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "common.schema.ErrorsAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["common.api.StrictFilterBackend"],
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MOU Portal API",
@@ -320,6 +337,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several fields are named "kind": one enum name per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "programs.enums.DocumentKind",
+        "ActivityKindEnum": "programs.enums.ActivityKind",
+        "NotificationKindEnum": "notifications.enums.NotificationKind",
+    },
 }
 
 # --- Security --------------------------------------------------------------------------

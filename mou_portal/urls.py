@@ -1,24 +1,12 @@
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from accounts import views as accounts_views
-from applications import api as applications_api
-from common.views import healthz
-from notifications import api as notifications_api
+from common.views import api_not_found, healthz
 from notifications.health import healthz_full
-from programs import api as programs_api
-
-router = DefaultRouter()
-router.register("programs", programs_api.ProgramViewSet, basename="program")
-router.register("cycles", programs_api.CycleViewSet, basename="cycle")
-router.register("technologies", programs_api.TechnologyViewSet, basename="technology")
-router.register("challenges", programs_api.ChallengeViewSet, basename="challenge")
-router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
-router.register("applications", applications_api.ApplicationViewSet, basename="application")
 
 urlpatterns = [
     path("", include("programs.urls")),
@@ -32,7 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(router.urls)),
+    path("api/v1/", include("mou_portal.api_urls")),
+    # After every API route: the API's own JSON 404 for any other path under /api/.
+    re_path(r"^api/(?!schema/|docs/)", api_not_found),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -3,29 +3,15 @@ permissions."""
 
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from common.api import ApiViewMixin, Rule
 
 from . import selectors, services
 from .models import Notification
 from .serializers import MarkAllReadSerializer, NotificationSerializer
-
-
-class NotificationPermission(permissions.BasePermission):
-    """Maps each action to the named django-rules permission the pages check too."""
-
-    object_permissions = {
-        "retrieve": "notifications.view_notification",
-        "read": "notifications.mark_notification_read",
-    }
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated)
-
-    def has_object_permission(self, request, view, obj):
-        permission = self.object_permissions.get(view.action, "notifications.view_notification")
-        return request.user.has_perm(permission, obj)
 
 
 class NotificationFilter(filters.FilterSet):
@@ -37,12 +23,19 @@ class NotificationFilter(filters.FilterSet):
 
 
 class NotificationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Your notifications, unread first then newest. ``?unread=true`` lists unread only."""
+    """Your notifications, unread first then newest. ``?unread=true`` lists unread only.
+    Notifications belong to their recipient, not to a program: a token limited to
+    programs still reads its owner's inbox."""
 
     serializer_class = NotificationSerializer
-    permission_classes = [NotificationPermission]
+    permission_rules = {
+        "list": Rule(),
+        "retrieve": Rule(object="notifications.view_notification"),
+        "read": Rule(object="notifications.mark_notification_read"),
+        "read_all": Rule(),
+    }
     filterset_class = NotificationFilter
 
     def get_queryset(self):

@@ -1,6 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Challenge, Criterion, Cycle, Program, Technology
+from .models import Challenge, Criterion, Cycle, CycleActivity, Program, Technology
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -9,8 +10,18 @@ class CriterionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "weight", "max_score", "order"]
 
 
+class MilestoneSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+    passed = serializers.BooleanField()
+
+
 class CycleSerializer(serializers.ModelSerializer):
+    """A call with its phase and timeline (milestones in order, each passed or not)."""
+
     program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    phase_label = serializers.CharField(source="get_phase_display", read_only=True)
+    timeline = serializers.SerializerMethodField()
     track = serializers.CharField(source="program.track", read_only=True)
     accepting_applications = serializers.SerializerMethodField()
     criteria = CriterionSerializer(many=True, read_only=True)
@@ -26,6 +37,8 @@ class CycleSerializer(serializers.ModelSerializer):
             "code",
             "description",
             "phase",
+            "phase_label",
+            "timeline",
             "opens_at",
             "closes_at",
             "review_due_at",
@@ -36,6 +49,13 @@ class CycleSerializer(serializers.ModelSerializer):
             "required_document_kinds",
             "accepting_applications",
             "criteria",
+        ]
+
+    @extend_schema_field(MilestoneSerializer(many=True))
+    def get_timeline(self, cycle: Cycle) -> list[dict]:
+        return [
+            {"label": str(label), "at": at, "passed": passed}
+            for label, at, passed in cycle.timeline
         ]
 
     def get_accepting_applications(self, cycle: Cycle) -> bool:
@@ -66,3 +86,19 @@ class ChallengeSerializer(serializers.ModelSerializer):
             "field",
             "poc_terms",
         ]
+
+
+class CycleActivitySerializer(serializers.ModelSerializer):
+    """A line of a call's activity log. ``data`` holds the values the line records (field
+    names, old and new values, application references); ``note`` is the actor's reason."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CycleActivity
+        fields = ["id", "kind", "kind_label", "actor", "subject", "data", "note", "created_at"]
+        read_only_fields = fields
+
+    def get_actor(self, activity: CycleActivity) -> str | None:
+        return activity.actor.email if activity.actor else None

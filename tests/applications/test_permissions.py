@@ -124,8 +124,8 @@ TABLE = {
     "submitted_document": [L, 200, 200, 404, 404, 200],
     "withdraw": [L, 200, 200, 404, 404, 403],
     "edit_submitted": [L, 302, 302, 404, 404, 403],
-    "api_detail": [403, 200, 200, 404, 404, 404],
-    "api_submitted_detail": [403, 200, 200, 404, 404, 200],
+    "api_detail": [401, 200, 200, 404, 404, 404],
+    "api_submitted_detail": [401, 200, 200, 404, 404, 200],
 }
 CASES = [
     (page, persona, expected)

@@ -52,7 +52,7 @@ def test_list_filters_unread(api, applicant):
 def test_anonymous_gets_nothing(api, applicant):
     notify_test_message(applicant)
 
-    assert api.get(URL).status_code == 403
+    assert api.get(URL).status_code == 401
 
 
 @pytest.mark.parametrize(("who", "status"), [("recipient", 200), ("other", 404)])
@@ -99,3 +99,13 @@ def test_schema_documents_the_notifications_endpoints(api):
     schema = response.content.decode()
     assert "/api/v1/notifications/{id}/read/" in schema
     assert "/api/v1/notifications/read-all/" in schema
+
+
+@pytest.mark.parametrize("value", ["null", "", "yes"])
+def test_unread_filter_takes_only_true_or_false(api, applicant, value):
+    api.force_authenticate(applicant)
+
+    response = api.get(URL, {"unread": value})
+
+    assert response.status_code == 400
+    assert "unread" in response.json()["fields"]

@@ -123,7 +123,9 @@ def test_review_put_patch_submit_and_lock(client, application, mss_reviewer, cri
     assert patch.json()["comment_to_applicant"] == "Convincing preclinical data."
     assert patch.json()["internal_comment"] == ""
     assert incomplete.status_code == 400
-    assert incomplete.json() == {f"score_{criteria[1].pk}": ["Score “Team” before submitting."]}
+    assert incomplete.json()["fields"] == {
+        f"score_{criteria[1].pk}": ["Score “Team” before submitting."]
+    }
     assert submitted.status_code == 200 and submitted.json()["status"] == ReviewStatus.SUBMITTED
     assert locked.status_code == 409
     assert Review.objects.get().comment_to_applicant == "Convincing preclinical data."
@@ -142,7 +144,7 @@ def test_review_put_with_a_score_out_of_range_is_400_and_saves_nothing(
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["fields"] == {
         f"score_{criteria[0].pk}": ["The score for “Innovation” must be from 0 to 10."]
     }
     assert not Review.objects.exists()
@@ -186,7 +188,12 @@ def test_decline_over_the_api(client, application, mss_reviewer):
     declined = client.post(f"{API}/assignments/{assignment.pk}/decline/", {"reason": "Investor"})
     listed = client.get(f"{API}/assignments/").json()["results"]
 
-    assert missing.status_code == 400 and "reason" in missing.json()
+    assert missing.status_code == 400
+    assert missing.json() == {
+        "code": "invalid",
+        "detail": "Check the fields marked.",
+        "fields": {"reason": ["This field is required."]},
+    }
     assert declined.status_code == 204
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.DECLINED
@@ -232,5 +239,5 @@ def test_writes_after_the_decision_are_refused(client, application, mss_reviewer
     )
 
     assert response.status_code == 400
-    assert "can no longer change" in response.json()["non_field_errors"][0]
+    assert "can no longer change" in response.json()["detail"]
     assert not Review.objects.exists()

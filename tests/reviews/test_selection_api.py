@@ -100,7 +100,8 @@ def test_decisions_api_validates_its_input(client, manager, setup):
     )
 
     assert response.status_code == 400
-    assert set(response.json()) == {"applications", "decision"}
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["fields"]) == {"applications", "decision"}
 
 
 def test_approval_and_announce_api(client, manager, ipark_manager, setup):
@@ -183,7 +184,9 @@ def test_selection_api_needs_a_login(client, setup, method, name):
 
     response = getattr(client, method)(_url(name, cycle))
 
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_superuser_cannot_approve_through_the_api(client, setup, manager):
