@@ -49,3 +49,18 @@ def test_malformed_boolean_fails_fast():
     result = _manage("check", env={"DEBUG": "maybe"})
 
     assert result.returncode != 0
+
+
+def test_proxy_settings_are_read_and_a_negative_count_fails_fast():
+    shown = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT, s.SUBMISSION_GRACE_SECONDS)",
+        env={"TRUSTED_PROXY_COUNT": "1", "SUBMISSION_GRACE_SECONDS": "10"},
+    )
+    refused = _manage("check", env={"TRUSTED_PROXY_COUNT": "-1"})
+
+    assert shown.stdout.split()[-3:] == ["1", "1", "10"], shown.stderr
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in refused.stderr
