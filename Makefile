@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench ci venv migrate seed messages clean
+.PHONY: run test lint fmt bench ci venv migrate seed messages clean loadtest
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,8 @@ ci:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## The deadline minute: 300 applicants submit within 60 s to gunicorn + PostgreSQL + a worker
+## (needs PostgreSQL and Redis; LOADTEST_DATABASE_URL is dropped and re-created). Not in CI.
+loadtest: venv
+	$(PY) -m loadtest.run $(LOADTEST_ARGS)

@@ -3,9 +3,10 @@ each; side effects are listed in each docstring. Notifications go out after comm
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -524,8 +525,10 @@ def application_submit(
 ) -> Application:
     """Submit a draft.
 
-    Checked on the server, at ``now`` (the moment the request arrived): the call accepts
-    applications, every required answer and document is there, and both consents are
+    Checked on the server, at ``now`` (the moment the request arrived, see
+    ``common.http.request_arrived_at``): the call accepts applications (up to
+    ``SUBMISSION_GRACE_SECONDS`` after the deadline, a grace never shown to applicants),
+    every required answer and document is there, and both consents are
     given. All failures are raised together as ``SubmissionRefused``; the draft is left
     exactly as it was. Side effects on success: the reference (track-cycle-sequence, e.g.
     ``OI-2027R1-0042``, the sequence counted per cycle under a lock of the cycle row),
@@ -542,7 +545,9 @@ def application_submit(
         cycle = Cycle.objects.select_for_update().get(pk=locked.cycle_id)
         locked.cycle = cycle
         refused = SubmissionRefused(
-            deadline_passed=not cycle.is_accepting_applications(now),
+            deadline_passed=not cycle.is_accepting_applications(
+                now, grace=timedelta(seconds=settings.SUBMISSION_GRACE_SECONDS)
+            ),
             problems=submission_problems(locked),
             missing_consents=[kind for kind in ConsentKind.values if kind not in given],
         )

@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.http import request_arrived_at
 from programs.enums import DocumentKind
 from programs.selectors import cycles_accepting, cycles_public
 from programs.services import TransitionError
@@ -448,7 +448,7 @@ def document_delete(request, pk: int, document: int):
 
 
 def _review_step(request, application: Application):
-    now = timezone.now()  # the moment the request arrived: the deadline is judged here
+    now = request_arrived_at(request)  # the deadline is judged by when the request arrived
     refused = None
     if request.method == "POST":
         form = SubmitForm(request.POST)

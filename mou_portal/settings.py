@@ -382,6 +382,24 @@ if PRODUCTION:
     if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+# --- Behind the TLS proxy ------------------------------------------------------------------
+def env_non_negative_int(name: str, *, default: int) -> int:
+    value = env.int(name, default=default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 or more, not {value}.")
+    return value
+
+
+# How many proxies in front of the portal append to X-Forwarded-For (0: none trusted, the
+# client is REMOTE_ADDR). Login throttling (allauth) counts per the address found this way,
+# and the proxy's X-Request-Start header is believed only when a proxy is trusted.
+TRUSTED_PROXY_COUNT = env_non_negative_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Seconds after a call's deadline during which a submission is still accepted (never shown
+# to applicants): absorbs the last seconds between the click and the server.
+SUBMISSION_GRACE_SECONDS = env_non_negative_int("SUBMISSION_GRACE_SECONDS", default=5)
+
 # --- Logging ---------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@
 board. Text that visitors read in their language is translated per field by
 django-modeltranslation (see ``translation.py``)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -173,14 +173,18 @@ class Cycle(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def is_accepting_applications(self, now: datetime | None = None) -> bool:
-        """Open phase *and* inside [opens_at, closes_at) by the server clock.
+    def is_accepting_applications(
+        self, now: datetime | None = None, *, grace: timedelta = timedelta(0)
+    ) -> bool:
+        """Open phase *and* inside [opens_at, closes_at + grace) by the server clock.
 
         Both are needed: a manager may close a call early (phase), and an open call stops
         taking applications the second its deadline passes even before anyone closes it.
+        ``grace`` is for the submission itself only (see ``application_submit``); pages
+        show the deadline without it.
         """
         now = now or timezone.now()
-        return self.phase == CyclePhase.OPEN and self.opens_at <= now < self.closes_at
+        return self.phase == CyclePhase.OPEN and self.opens_at <= now < self.closes_at + grace
 
     @property
     def results_announced(self) -> bool:

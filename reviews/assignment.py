@@ -39,8 +39,8 @@ lists every such application with a reason a manager can act on.
 How
 ===
 
-A minimum-cost flow (``networkx.network_simplex``): source → application (its missing
-reviews) → its MSS / iPark slots (lower bound 1 for an organisation it still lacks) →
+A minimum-cost flow (OR-Tools' compiled ``SimpleMinCostFlow``): source → application (its
+missing reviews) → its MSS / iPark slots (lower bound 1 for an organisation it still lacks) →
 each eligible reviewer (capacity 1, cost 1 when the reviewer's expertise does not cover the
 application's field) → sink through one unit arc per extra review with cost
 ``M × resulting load``. The load arcs make the cost of a reviewer's work grow with the
@@ -59,8 +59,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import networkx as nx
+import numpy as np
 from django.utils.translation import gettext, ngettext
+from ortools.graph.python import min_cost_flow
 
 from programs.enums import Organisation
 
@@ -68,8 +69,15 @@ ORGANISATIONS = (Organisation.MSS.value, Organisation.IPARK.value)
 
 # Applications merged by (field, reviews needed, organisations needed, eligible reviewers).
 Groups = dict[tuple[str, int, frozenset[str], frozenset[int]], list[int]]
-# networkx's flow: node → node → arc key → units.
-Flow = dict[object, dict[object, dict[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """An optimal flow: ``used`` load arcs per reviewer; ``dealt`` units per (group index,
+    organisation) → reviewer id."""
+
+    used: dict[int, int]
+    dealt: dict[tuple[int, str], dict[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,7 +407,7 @@ def _solve(
         if flow is None:
             grown = {r: min(capacity[r], 2 * arcs[r] + 1) for r in order}
         else:
-            used = {r: sum(flow[("reviewer", r)].get("sink", {}).values()) for r in order}
+            used = flow.used
             # A reviewer using every load arc might have been better off with one more:
             # give those more room and solve again. Costs are convex, so once no cap binds
             # the optimum with caps is the optimum without.
@@ -427,42 +435,81 @@ def _min_cost_flow(
     """The optimal flow with ``arcs[r]`` load arcs per reviewer, or None if too few."""
     miss_cost = 1
     balance_cost = total * miss_cost + 1  # more than every expertise miss together
-    graph = nx.MultiDiGraph()
-    graph.add_node("sink", demand=total)
+    solver = min_cost_flow.SimpleMinCostFlow()
+    nodes: dict[object, int] = {}
+    supplies: list[int] = []
+
+    def node(key: object, supply: int = 0) -> int:
+        nodes[key] = len(supplies)
+        supplies.append(supply)
+        return nodes[key]
+
+    starts: list[int] = []
+    ends: list[int] = []
+    capacities: list[int] = []
+    costs: list[int] = []
+    # Arc position → (group index, organisation, reviewer id) of each slot → reviewer arc.
+    slot_arcs: dict[int, tuple[int, str, int]] = {}
+
+    def arc(start: int, end: int, capacity: int, cost: int) -> None:
+        starts.append(start)
+        ends.append(end)
+        capacities.append(capacity)
+        costs.append(cost)
+
+    sink = node("sink", -total)
     for reviewer_id in order:
-        node = ("reviewer", reviewer_id)
-        graph.add_node(node, demand=0)
+        reviewer_node = node(("reviewer", reviewer_id))
         for extra in range(1, arcs[reviewer_id] + 1):
             load = kept_loads[reviewer_id] + extra
-            graph.add_edge(node, "sink", capacity=1, weight=balance_cost * load)
+            arc(reviewer_node, sink, 1, balance_cost * load)
+    load_arcs = len(starts)
     for index, ((field_, count, organisations, eligible), members) in enumerate(groups.items()):
         size = len(members)
-        source = ("group", index)
         lower = {org: size if org in organisations else 0 for org in ORGANISATIONS}
-        # Lower bounds become demands: the group sends its minimum per organisation
+        # Lower bounds become supplies: the group sends its minimum per organisation
         # directly from that organisation's node.
-        graph.add_node(source, demand=-size * count + sum(lower.values()))
+        source = node(("group", index), size * count - sum(lower.values()))
         for organisation in ORGANISATIONS:
             other = next(org for org in ORGANISATIONS if org != organisation)
             upper = size * count - lower[other]
-            slots = ("slots", index, organisation)
-            graph.add_node(slots, demand=-lower[organisation])
+            slots = node(("slots", index, organisation), lower[organisation])
             if upper - lower[organisation] > 0:
-                graph.add_edge(source, slots, capacity=upper - lower[organisation], weight=0)
+                arc(source, slots, upper - lower[organisation], 0)
             for reviewer_id in sorted(eligible, key=rank.__getitem__):
                 reviewer = active[reviewer_id]
                 if reviewer.organisation == organisation:
-                    graph.add_edge(
+                    slot_arcs[len(starts)] = (index, organisation, reviewer_id)
+                    arc(
                         slots,
-                        ("reviewer", reviewer_id),
-                        capacity=size,
-                        weight=0 if field_ in reviewer.expertise else miss_cost,
+                        nodes[("reviewer", reviewer_id)],
+                        size,
+                        0 if field_ in reviewer.expertise else miss_cost,
                     )
-    try:
-        _, flow = nx.network_simplex(graph)
-    except nx.NetworkXUnfeasible:
+    solver.add_arcs_with_capacity_and_unit_cost(
+        np.array(starts, dtype=np.int32),
+        np.array(ends, dtype=np.int32),
+        np.array(capacities, dtype=np.int64),
+        np.array(costs, dtype=np.int64),
+    )
+    solver.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), np.array(supplies))
+    if solver.solve() != solver.OPTIMAL:
         return None
-    return flow
+    flows = solver.flows(np.arange(len(starts), dtype=np.int32)).tolist()
+    used = Counter()
+    for position in range(load_arcs):
+        if flows[position]:
+            used[order[_reviewer_of(nodes, starts[position])]] += 1
+    dealt: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    for position, (index, organisation, reviewer_id) in slot_arcs.items():
+        if flows[position]:
+            dealt[(index, organisation)][reviewer_id] = flows[position]
+    return Flow(used={r: used[r] for r in order}, dealt=dealt)
+
+
+def _reviewer_of(nodes: dict[object, int], node_index: int) -> int:
+    # Reviewer nodes are created first, right after the sink, in ``order``.
+    return node_index - nodes["sink"] - 1
 
 
 def _deal(
@@ -479,11 +526,10 @@ def _deal(
     for index, members in enumerate(groups.values()):
         sequence = []
         for organisation in ORGANISATIONS:
-            arcs = flow[("slots", index, organisation)]
+            units_of = flow.dealt.get((index, organisation), {})
             for reviewer_id in order:
                 if active[reviewer_id].organisation == organisation:
-                    units = arcs.get(("reviewer", reviewer_id), {0: 0})[0]
-                    sequence.extend([reviewer_id] * units)
+                    sequence.extend([reviewer_id] * units_of.get(reviewer_id, 0))
         for position, reviewer_id in enumerate(sequence):
             proposed.setdefault(members[position % len(members)], []).append(reviewer_id)
     return proposed

@@ -74,3 +74,18 @@ def test_production_response_carries_the_csp_and_a_secure_language_cookie(client
     page = client.get("/")
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+
+
+def test_proxy_settings_are_read_and_a_negative_count_fails_fast():
+    shown = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT, s.SUBMISSION_GRACE_SECONDS)",
+        env={"TRUSTED_PROXY_COUNT": "1", "SUBMISSION_GRACE_SECONDS": "10"},
+    )
+    refused = _manage("check", env={"TRUSTED_PROXY_COUNT": "-1"})
+
+    assert shown.stdout.split()[-3:] == ["1", "1", "10"], shown.stderr
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in refused.stderr

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from tests.factories.accounts import PASSWORD
 
@@ -58,3 +59,37 @@ def test_throttling_is_per_address(client, applicant, other_applicant):
     response = _login(client, other_applicant.email, PASSWORD)
 
     assert response.status_code == 302
+
+
+# --- Behind the TLS proxy: whose address is throttled -------------------------------------
+
+
+def _logins_through_proxy(applicant, count):
+    """``count`` sign-ins, each from another client, all arriving through one proxy."""
+    statuses = []
+    for n in range(count):
+        client = Client(REMOTE_ADDR="10.0.0.2")  # the proxy
+        response = client.post(
+            LOGIN,
+            {"login": applicant.email, "password": PASSWORD},
+            headers={"X-Forwarded-For": f"203.0.113.{n + 1}"},
+        )
+        statuses.append(response.status_code)
+    return statuses
+
+
+def test_with_a_trusted_proxy_each_forwarded_client_has_its_own_login_limit(applicant, settings):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    statuses = _logins_through_proxy(applicant, 31)
+
+    assert statuses == [302] * 31
+
+
+def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(applicant, settings):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+
+    statuses = _logins_through_proxy(applicant, 31)
+
+    # Everyone shares the proxy's address: allauth's 30 sign-ins per minute per address.
+    assert statuses == [302] * 30 + [429]

@@ -242,11 +242,29 @@ def test_submit_one_second_before_the_deadline_succeeds(applicant):
     assert application.submitted_at == now
 
 
+def test_submit_within_the_grace_period_after_the_deadline_succeeds(applicant, settings):
+    settings.SUBMISSION_GRACE_SECONDS = 10
+    application = _ready(applicant)
+    now = application.cycle.closes_at + timedelta(seconds=9)
+
+    services.application_submit(
+        application=application, actor=applicant, consents=ConsentKind.values, now=now
+    )
+
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+    assert application.submitted_at == now
+
+
+@pytest.mark.parametrize("grace", [0, 10])
 @pytest.mark.parametrize("offset", [timedelta(0), timedelta(seconds=1)])
-def test_submit_at_or_after_the_deadline_is_refused_and_the_draft_kept(applicant, offset):
+def test_submit_at_or_after_the_deadline_and_grace_is_refused_and_the_draft_kept(
+    applicant, settings, offset, grace
+):
+    settings.SUBMISSION_GRACE_SECONDS = grace
     application = _ready(applicant)
     version = Application.objects.get(pk=application.pk).version
-    now = application.cycle.closes_at + offset
+    now = application.cycle.closes_at + timedelta(seconds=grace) + offset
 
     with pytest.raises(services.SubmissionRefused) as error:
         services.application_submit(

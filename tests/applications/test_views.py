@@ -566,7 +566,7 @@ def test_submit_after_the_deadline_is_refused_with_a_clear_message_and_the_draft
     application = complete_application(draft_application(user=applicant))
     Cycle.objects.filter(pk=application.cycle_id).update(
         opens_at=timezone.now() - timedelta(days=30),
-        closes_at=timezone.now() - timedelta(seconds=1),
+        closes_at=timezone.now() - timedelta(minutes=1),  # longer ago than the grace
     )
     client.force_login(applicant)
 
@@ -826,3 +826,81 @@ def test_application_page_lists_consents_given_by_title_and_date(client, applica
     assert "/2027-02" not in content
     assert "Consent to the collection and use of personal data" in content
     assert "text of Feb. 1, 2027" in content
+
+
+# --- The deadline is judged by when the request reached the proxy -------------------------
+
+
+def _submit_late(client, applicant, settings, *, proxies, queued_for, grace=0):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    settings.SUBMISSION_GRACE_SECONDS = grace
+    application = complete_application(draft_application(user=applicant))
+    arrived = timezone.now() - queued_for
+    # The deadline passed while the request waited in the server's queue.
+    Cycle.objects.filter(pk=application.cycle_id).update(
+        opens_at=timezone.now() - timedelta(days=30),
+        closes_at=arrived + timedelta(seconds=1),
+    )
+    client.force_login(applicant)
+    response = client.post(
+        _edit(application, "review"),
+        {"consent_personal_data": "on", "consent_overseas_transfer": "on"},
+        headers={"X-Request-Start": f"t={arrived.timestamp():.3f}"},
+    )
+    application.refresh_from_db()
+    return response, application, arrived
+
+
+def test_submit_queued_past_the_deadline_counts_from_the_trusted_proxys_arrival(
+    client, applicant, settings
+):
+    response, application, arrived = _submit_late(
+        client, applicant, settings, proxies=1, queued_for=timedelta(seconds=5)
+    )
+
+    assert response.status_code == 302
+    assert application.status == S.SUBMITTED
+    assert abs(application.submitted_at - arrived) < timedelta(milliseconds=1)
+
+
+def test_submit_request_start_header_is_ignored_without_a_trusted_proxy(
+    client, applicant, settings
+):
+    response, application, _ = _submit_late(
+        client, applicant, settings, proxies=0, queued_for=timedelta(seconds=5)
+    )
+
+    assert response.status_code == 400
+    assert application.status == S.DRAFT
+
+
+def test_submit_request_start_older_than_a_minute_is_not_believed(client, applicant, settings):
+    response, application, _ = _submit_late(
+        client, applicant, settings, proxies=1, queued_for=timedelta(minutes=5)
+    )
+
+    assert response.status_code == 400
+    assert application.status == S.DRAFT
+
+
+def test_submit_within_the_grace_period_succeeds_and_the_grace_is_never_shown(
+    client, applicant, settings
+):
+    settings.SUBMISSION_GRACE_SECONDS = 30
+    application = complete_application(draft_application(user=applicant))
+    Cycle.objects.filter(pk=application.cycle_id).update(
+        opens_at=timezone.now() - timedelta(days=30),
+        closes_at=timezone.now() - timedelta(seconds=3),
+    )
+    client.force_login(applicant)
+
+    page = client.get(_edit(application, "review")).content.decode()
+    response = client.post(
+        _edit(application, "review"),
+        {"consent_personal_data": "on", "consent_overseas_transfer": "on"},
+    )
+
+    assert "grace" not in page.lower()
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED

@@ -223,7 +223,7 @@ def test_submit_after_the_deadline_is_refused_and_the_draft_kept(page, live_serv
 
     # The deadline passes while the applicant reads the consent texts.
     Cycle.objects.filter(pk=application.cycle_id).update(
-        closes_at=timezone.now() - timedelta(seconds=1)
+        closes_at=timezone.now() - timedelta(minutes=1)  # longer ago than the grace
     )
     page.locator("#submit-button").click()
 
