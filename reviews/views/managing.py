@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +35,10 @@ from ._common import _add_errors, _message, _safe_next
 
 @login_required
 def manage_cycles(request):
+    # Like every other manager page: 404 to anyone who manages nothing (not an empty hub).
+    manager = getattr(request.user, "program_manager", None)
+    if not request.user.is_superuser and not (manager and manager.is_active):
+        raise Http404
     cycles = selectors.cycles_managed_by(request.user)
     return render(request, "reviews/manage/cycles.html", {"cycles": cycles})
 

@@ -149,7 +149,12 @@ PAGES: list[Page] = [
     Page(APPLICANT, "settings", lambda s: reverse("accounts:settings")),
     Page(APPLICANT, "e-mail addresses", lambda s: reverse("account_email")),
     Page(APPLICANT, "change password", lambda s: reverse("account_change_password")),
-    Page(APPLICANT, "manager hub (not a manager)", lambda s: reverse("reviews:manage_cycles")),
+    Page(
+        APPLICANT,
+        "manager hub (not a manager)",
+        lambda s: reverse("reviews:manage_cycles"),
+        status=404,
+    ),
     Page(
         OTHER_APPLICANT,
         "submitted application",
