@@ -197,7 +197,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60.0,
         "options": {"expires": 14 * 60},
     },
+    # Announcement runs whose worker died (reviews.services.announcing).
+    "reviews-resume-announcements": {
+        "task": "reviews.resume_announcements",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
 }
+# The background announcement: applications per transaction, and a pause between chunks
+# (seconds) to spread the e-mail over time.
+ANNOUNCEMENT_CHUNK_SIZE = env.int("ANNOUNCEMENT_CHUNK_SIZE", default=200)
+ANNOUNCEMENT_CHUNK_PAUSE_SECONDS = env.float("ANNOUNCEMENT_CHUNK_PAUSE_SECONDS", default=0.0)
 
 # --- Authentication --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

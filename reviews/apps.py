@@ -25,4 +25,9 @@ class ReviewsConfig(AppConfig):
         extensions.register_decider(services.decisions_set_one)
 
         # Connects its part in setting up a call (``programs.signals``).
+        from celery.signals import worker_ready
+
         from . import receivers  # noqa: F401
+        from .tasks import resume_on_worker_start
+
+        worker_ready.connect(resume_on_worker_start, dispatch_uid="reviews.resume_announcements")

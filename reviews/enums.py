@@ -58,3 +58,17 @@ class Recommendation(models.TextChoices):
 # Phases in which managers record decisions (staged until the announcement) and may
 # announce them. Once announced, only the waitlist moves (applications.enums).
 DECISION_PHASES = frozenset({CyclePhase.REVIEW, CyclePhase.DECIDED})
+
+
+class OverrideKind(models.TextChoices):
+    """Why a manager wrote a reason on the selection (``SelectionOverride``)."""
+
+    # A selected or waitlisted application lacks its required reviews.
+    MISSING_REVIEWS = "missing_reviews", _("Required reviews missing")
+    # Selected below a better-ranked eligible application that is not selected.
+    RANK_ORDER = "rank_order", _("Selected out of rank order")
+
+
+class AnnouncementRunStatus(models.TextChoices):
+    RUNNING = "running", _("Recording and e-mailing the results")
+    DONE = "done", _("Done")

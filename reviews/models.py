@@ -17,7 +17,13 @@ from programs.enums import Field, Organisation
 from programs.models import Criterion, Cycle, ProgramManager
 from programs.validators import validate_fields
 
-from .enums import AssignmentStatus, Recommendation, ReviewStatus
+from .enums import (
+    AnnouncementRunStatus,
+    AssignmentStatus,
+    OverrideKind,
+    Recommendation,
+    ReviewStatus,
+)
 
 
 class Reviewer(models.Model):
@@ -338,3 +344,90 @@ class PoolMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.reviewer}"
+
+
+class SelectionOverride(models.Model):
+    """A manager's reason for going past a guard of the selection: an application decided
+    while its required reviews are missing, or selected out of rank order. Every override
+    is shown to the other organisation's approvers; recording one withdraws their standing
+    approval, so that nobody approves without having seen it."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("cycle")
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="selection_overrides",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=OverrideKind.choices)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=16, choices=Organisation.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("selection override")
+        verbose_name_plural = _("selection overrides")
+        ordering = ["cycle", "created_at", "pk"]
+        indexes = [models.Index(fields=["cycle", "kind"], name="override_cycle_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_kind_display()}"
+
+
+class AnnouncementRun(models.Model):
+    """The background recording and e-mailing of a cycle's results after it is announced:
+    the task goes through the decided applications in order of id, a chunk per
+    transaction, and ``last_application_id`` says where it stands — a worker that dies
+    resumes after the last committed chunk, with no duplicate and no gap."""
+
+    cycle = models.OneToOneField(
+        Cycle, on_delete=models.CASCADE, related_name="announcement_run", verbose_name=_("cycle")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AnnouncementRunStatus.choices,
+        default=AnnouncementRunStatus.RUNNING,
+        editable=False,
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    total = models.PositiveIntegerField(_("applications to announce"), default=0)
+    done = models.PositiveIntegerField(_("applications announced"), default=0)
+    notifications = models.PositiveIntegerField(_("notifications recorded"), default=0)
+    last_application_id = models.PositiveBigIntegerField(default=0, editable=False)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("announcement run")
+        verbose_name_plural = _("announcement runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def finished(self) -> bool:
+        return self.status == AnnouncementRunStatus.DONE

@@ -6,6 +6,11 @@ By sub-domain: ``reviewing`` (pledges, conflicts, screening, reviews), ``assigni
 from ``reviews.services``.
 """
 
+from .announcing import (
+    announcement_run_process,
+    announcement_run_step,
+    announcement_runs_resume,
+)
 from .assigning import (
     AssignmentsIncomplete,
     assignment_add,
@@ -13,6 +18,7 @@ from .assigning import (
     assignment_remove,
     assignments_confirm,
 )
+from .guards import StaleDecision, missing_reviews, passed_over
 from .reviewing import (
     HUB_PHASE_MOVES,
     ReviewLocked,
@@ -43,6 +49,10 @@ __all__ = [
     "DecisionOutcome",
     "QuotaExceeded",
     "ReviewLocked",
+    "StaleDecision",
+    "announcement_run_process",
+    "announcement_run_step",
+    "announcement_runs_resume",
     "applications_screen_in",
     "assignment_add",
     "assignment_decline",
@@ -57,6 +67,8 @@ __all__ = [
     "decisions_approve",
     "decisions_set",
     "decisions_set_one",
+    "missing_reviews",
+    "passed_over",
     "pledge_accept",
     "results_notify",
     "review_reopen",

@@ -1,7 +1,7 @@
 """Writes of the selection side: decisions within the quota, joint approval, announcement
 and the results e-mails."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,21 +24,25 @@ from applications.enums import (
 from applications.models import Application, Membership
 from applications.services import application_decide, application_transition
 from common.exceptions import TransitionError
+from common.templatetags.portal import local_dt
 from notifications.enums import NotificationKind
 from notifications.services import Event, notify_many
-from programs.enums import CyclePhase, Organisation
+from programs.enums import ActivityKind, CyclePhase, Organisation
 from programs.models import Cycle, ProgramManager
-from programs.services import cycle_transition
+from programs.services import activity_record, cycle_transition
 
 from .. import selectors
 from ..enums import (
     DECISION_PHASES,
+    OverrideKind,
 )
 from ..models import (
     DecisionApproval,
 )
 from ..rules import approves_for_an_organisation
+from . import guards
 from ._common import _require_manager
+from .announcing import announcement_start
 
 
 class QuotaExceeded(TransitionError):
@@ -68,6 +72,8 @@ def decisions_set(
     actor,
     note: str = "",
     now: datetime | None = None,
+    versions: Mapping[int, int] | None = None,
+    reason: str = "",
 ) -> DecisionOutcome:
     """Record ``decision`` for applications of ``cycle``: ``selected``, ``waitlisted``,
     ``rejected``, or ``under_review`` to take a decision back. The one way pages, the API
@@ -79,6 +85,12 @@ def decisions_set(
     ``QuotaExceeded``, saying the quota and how many are selected). Once the cycle's
     results are announced, only the waitlist moves (promotion or final rejection).
     Applications already in ``decision`` are left as they are.
+
+    Guards (``guards``): with ``versions`` (id → the ``version`` the page showed), a
+    decision changed since is refused (``StaleDecision``, naming the current decisions);
+    selecting an application ranked below an eligible one that is not selected needs a
+    ``reason`` (else ``reason_required``), recorded as an override, in the history note
+    and in the activity log, and shown to the other organisation.
 
     Side effects, in one transaction under a lock of the cycle: for each changed
     application its status and a ``StatusChange`` row (``application_decide``); before the
@@ -96,9 +108,9 @@ def decisions_set(
             _("Choose selected, waitlisted, not selected or back to under review."),
             code="bad_decision",
         )
-    now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_cycle(cycle)
+        now = now or timezone.now()  # after the lock: history orders with the lock
         _require_manager(locked, actor)
         announced = locked.results_announced
         if locked.phase not in DECISION_PHASES and not announced:
@@ -117,12 +129,20 @@ def decisions_set(
             raise ValidationError(
                 _("Some of the chosen applications are not in this cycle."), code="not_in_cycle"
             )
+        guards.check_versions(rows, versions)
         to_change = [row for row in rows if row.status != decision]
         _check_moves(to_change, decision, announced=announced)
-        if decision == ApplicationStatus.SELECTED:
+        passed = []
+        if decision == ApplicationStatus.SELECTED and to_change:
             _check_quota(locked, adding=len(to_change))
+            passed = guards.passed_over(locked, [a.pk for a in to_change])
+            if passed and not reason.strip():
+                raise guards.passed_over_error(passed)
+        if passed:
+            note = " ".join(part for part in (note.strip(), reason.strip()) if part)
         for application in to_change:
             application.cycle = locked
+            previous = application.status
             if decision == ApplicationStatus.UNDER_REVIEW:
                 application_transition(
                     application=application, to=decision, actor=actor, note=note, now=now
@@ -131,6 +151,17 @@ def decisions_set(
                 application_decide(
                     application=application, actor=actor, decision=decision, note=note, now=now
                 )
+            application.version += 1
+            application.save(update_fields=["version"])
+            activity_record(
+                cycle=locked,
+                kind=ActivityKind.DECISION,
+                actor=actor,
+                subject=application.reference,
+                data={"from": previous, "to": decision},
+                note=note,
+                at=now,
+            )
         withdrawn: list[DecisionApproval] = []
         if to_change and not announced:
             withdrawn = _approvals_withdraw(
@@ -143,6 +174,24 @@ def decisions_set(
                 },
                 now=now,
             )
+        if passed:
+            _overrides, others = guards.overrides_record(
+                cycle=locked,
+                applications=[item.application for item in passed],
+                kind=OverrideKind.RANK_ORDER,
+                reason=reason.strip(),
+                actor=actor,
+                now=now,
+                details={
+                    item.application.pk: {
+                        "rank": item.rank,
+                        "above": item.above.reference,
+                        "above_rank": item.above_rank,
+                    }
+                    for item in passed
+                },
+            )
+            withdrawn += others
         if to_change and announced:
             results_notify(applications=to_change, actor=actor, promotion=True)
     return DecisionOutcome(
@@ -217,6 +266,15 @@ def _approvals_withdraw(cycle: Cycle, *, reason: str, now: datetime) -> list[Dec
         approval.withdrawn_at = now
         approval.withdrawn_reason = Truncator(reason).chars(max_length)
         approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        activity_record(
+            cycle=cycle,
+            kind=ActivityKind.APPROVAL_WITHDRAWN,
+            actor=None,
+            subject=approval.get_organisation_display(),
+            data={"organisation": approval.organisation},
+            note=approval.withdrawn_reason,
+            at=now,
+        )
     return standing
 
 
@@ -230,15 +288,29 @@ def _approving_manager(actor, cycle: Cycle) -> ProgramManager:
     return actor.program_manager
 
 
-def decisions_approve(*, cycle: Cycle, actor, now: datetime | None = None) -> DecisionApproval:
+def decisions_approve(
+    *,
+    cycle: Cycle,
+    actor,
+    now: datetime | None = None,
+    override_reason: str = "",
+    overrides_seen: int | None = None,
+) -> DecisionApproval:
     """Approve the cycle's decision list for the actor's organisation (MSS or iPark).
 
-    Refused while any application is still under review or outside the deciding phases.
+    Refused while any application is still under review or outside the deciding phases;
+    while a selected or waitlisted application lacks its required reviews and nobody
+    overrode that (``missing_reviews``) — unless ``override_reason`` is given, which
+    records the override (``guards.overrides_record``: logged, the other organisation's
+    approval withdrawn); and, when the page showed overrides up to id ``overrides_seen``,
+    while another organisation recorded one since (``unseen_overrides``).
     Approving again while an approval of that organisation stands returns it unchanged.
-    Side effect: a ``DecisionApproval`` row. Any later change to a decision withdraws it.
+    Side effects: a ``DecisionApproval`` row and an ``approval`` line in the activity log,
+    timed after the cycle lock. Any later change to a decision withdraws it.
     """
     with transaction.atomic():
         locked = _lock_cycle(cycle)
+        now = now or timezone.now()
         manager = _approving_manager(actor, locked)
         if locked.phase not in DECISION_PHASES:
             raise TransitionError(
@@ -256,17 +328,50 @@ def decisions_approve(*, cycle: Cycle, actor, now: datetime | None = None) -> De
                 % {"count": len(undecided)},
                 code="undecided",
             )
+        unseen = guards.unseen_overrides_error(locked, actor=actor, seen=overrides_seen)
+        if unseen is not None:
+            raise unseen
+        _missing_reviews_overridden(locked, actor=actor, reason=override_reason, now=now)
         standing = DecisionApproval.objects.filter(
             cycle=locked, organisation=manager.organisation, withdrawn_at__isnull=True
         ).first()
         if standing is not None:
             return standing
-        return DecisionApproval.objects.create(
-            cycle=locked,
-            manager=manager,
-            organisation=manager.organisation,
-            approved_at=now or timezone.now(),
+        approval = DecisionApproval.objects.create(
+            cycle=locked, manager=manager, organisation=manager.organisation, approved_at=now
         )
+        activity_record(
+            cycle=locked,
+            kind=ActivityKind.APPROVAL,
+            actor=actor,
+            subject=approval.get_organisation_display(),
+            data={"organisation": approval.organisation},
+            at=now,
+        )
+        return approval
+
+
+def _missing_reviews_overridden(locked: Cycle, *, actor, reason: str, now: datetime) -> list:
+    """Refuse (``missing_reviews``) while selected or waitlisted applications lack their
+    required reviews without an override, unless ``reason`` records one for each."""
+    missing = guards.missing_reviews(locked)
+    if not missing:
+        return []
+    if not reason.strip():
+        raise guards.missing_reviews_error(missing)
+    overrides, _withdrawn = guards.overrides_record(
+        cycle=locked,
+        applications=[application for application, _done, _required in missing],
+        kind=OverrideKind.MISSING_REVIEWS,
+        reason=reason.strip(),
+        actor=actor,
+        now=now,
+        details={
+            application.pk: {"reviews": f"{done}/{required}"}
+            for application, done, required in missing
+        },
+    )
+    return overrides
 
 
 def decisions_approval_withdraw(
@@ -274,9 +379,11 @@ def decisions_approval_withdraw(
 ) -> DecisionApproval | None:
     """Withdraw the standing approval of the actor's organisation (a manager of that
     organisation changes their mind). Returns it, or None when none stood. Refused once
-    the results are announced. Side effect: ``withdrawn_at`` and the reason on the row."""
+    the results are announced. Side effects: ``withdrawn_at`` (taken after the cycle lock)
+    and the reason on the row, an activity line."""
     with transaction.atomic():
         locked = _lock_cycle(cycle)
+        now = now or timezone.now()
         manager = _approving_manager(actor, locked)
         if locked.results_announced:
             raise TransitionError(
@@ -290,28 +397,59 @@ def decisions_approval_withdraw(
         )
         if approval is None:
             return None
-        approval.withdrawn_at = now or timezone.now()
+        approval.withdrawn_at = now
         approval.withdrawn_reason = Truncator(
             _("Withdrawn by %(manager)s.") % {"manager": actor}
         ).chars(DecisionApproval._meta.get_field("withdrawn_reason").max_length)
         approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        activity_record(
+            cycle=locked,
+            kind=ActivityKind.APPROVAL_WITHDRAWN,
+            actor=actor,
+            subject=approval.get_organisation_display(),
+            data={"organisation": approval.organisation},
+            at=now,
+        )
         return approval
 
 
-def cycle_announce(*, cycle: Cycle, actor, now: datetime | None = None) -> Cycle:
+def cycle_announce(
+    *,
+    cycle: Cycle,
+    actor,
+    now: datetime | None = None,
+    override_reason: str = "",
+    confirm_early: bool = False,
+) -> Cycle:
     """Announce the cycle's results: the decisions become visible to the applicants.
 
     Refused (``TransitionError``, with every reason: ``AnnouncementReadiness.problems``)
     unless every application under review has been decided and a manager of MSS and a
     manager of iPark both have an approval standing; refused when already announced, so
-    announcing twice sends nothing twice. Side effects, in one transaction under a lock
-    of the cycle: the phase ``review`` → ``decided`` (when still under review) →
-    ``announced`` (``cycle_transition``, with history rows), and one result notification
-    per decided application to each member of its company, in their language, with the
-    reviewers' comments to the applicant (``results_notify``).
+    announcing twice sends nothing twice. Refused while a selected or waitlisted
+    application lacks its required reviews without an override (``missing_reviews``):
+    ``override_reason`` records the overrides (committed), which withdraws the other
+    organisation's approval, so the announcement waits for it to approve again. Refused
+    before the published announcement date unless ``confirm_early``
+    (``before_announcement_date``).
+
+    Side effects, in one transaction under a lock of the cycle (times taken after it):
+    the phase ``review`` → ``decided`` (when still under review) → ``announced``
+    (``cycle_transition``, with history rows), an ``announcement`` activity line, and an
+    ``AnnouncementRun`` whose background task (queued after commit) records and e-mails
+    the results in chunks (``announcing.announcement_run_step``). Returns at once.
     """
+    if override_reason.strip():
+        with transaction.atomic():
+            locked = _lock_cycle(cycle)
+            _require_manager(locked, actor)
+            if not locked.results_announced:
+                _missing_reviews_overridden(
+                    locked, actor=actor, reason=override_reason, now=now or timezone.now()
+                )
     with transaction.atomic():
         locked = _lock_cycle(cycle)
+        now = now or timezone.now()
         _require_manager(locked, actor)
         readiness = selectors.announcement_readiness(locked)
         if not readiness.can_announce:
@@ -319,18 +457,25 @@ def cycle_announce(*, cycle: Cycle, actor, now: datetime | None = None) -> Cycle
             raise TransitionError(
                 [TransitionError(problem, code=code) for problem in readiness.problems]
             )
+        missing = guards.missing_reviews(locked)
+        if missing:
+            raise guards.missing_reviews_error(missing)
+        if now < locked.announce_at and not confirm_early:
+            raise TransitionError(
+                _(
+                    "The published announcement date is %(date)s. Confirm that the results "
+                    "are to be announced before it."
+                )
+                % {"date": local_dt(locked.announce_at)},
+                code="before_announcement_date",
+            )
         if locked.phase == CyclePhase.REVIEW:
             cycle_transition(
                 cycle=locked, to=CyclePhase.DECIDED, actor=actor, note="Every application decided."
             )
         cycle_transition(cycle=locked, to=CyclePhase.ANNOUNCED, actor=actor, note="")
         locked.refresh_from_db(fields=["phase", "updated_at"])
-        decided = list(
-            Application.objects.filter(cycle=locked, status__in=DECIDED)
-            .select_related("company", "cycle__program")
-            .order_by("reference")
-        )
-        results_notify(applications=decided, actor=actor)
+        announcement_start(cycle=locked, actor=actor, now=now, early=now < locked.announce_at)
     cycle.phase = locked.phase
     return locked
 

@@ -2,7 +2,11 @@
 through the services, and reviews written directly (``submitted_review``) until the
 reviewing services land."""
 
+from datetime import timedelta
 from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
 
 from applications import services as application_services
 from applications.enums import ApplicationStatus
@@ -50,15 +54,60 @@ def under_review(cycle: Cycle, manager_user, *, owner=None, company=None) -> App
     return application
 
 
-def cycle_under_review(manager_user, *, count: int = 4, quota: int = 3, **kwargs):
-    """A cycle in the review phase with ``count`` applications under review."""
+def cycle_under_review(
+    manager_user,
+    *,
+    count: int = 4,
+    quota: int = 3,
+    reviewed: bool = True,
+    announcement_passed: bool = True,
+    **kwargs,
+):
+    """A cycle in the review phase with ``count`` applications under review, past its
+    published announcement date (unless not ``announcement_passed``: more applications
+    can then still be sent in). ``reviewed``: each has its required reviews (one MSS and
+    one iPark reviewer for all), ranked in the order of the list (first is best), so that
+    the selection's guards (missing reviews, rank order) stay out of the way."""
     cycle = review_cycle(quota=quota, **kwargs)
     applications = [under_review(cycle, manager_user) for _ in range(count)]
     set_phase(cycle, CyclePhase.REVIEW)
+    if announcement_passed and "announce_at" not in kwargs:
+        # The whole timeline moves back (it stays in order), the announcement date passed.
+        back = cycle.announce_at - timezone.now() + timedelta(days=1)
+        Cycle.objects.filter(pk=cycle.pk).update(
+            opens_at=F("opens_at") - back,
+            closes_at=F("closes_at") - back,
+            review_due_at=F("review_due_at") - back,
+            announce_at=F("announce_at") - back,
+        )
+        cycle.refresh_from_db()
     for application in applications:
         application.refresh_from_db()
         application.cycle = cycle
+    if reviewed:
+        mss = ReviewerFactory(organisation=Organisation.MSS)
+        ipark = ReviewerFactory(organisation=Organisation.IPARK)
+        for index, application in enumerate(applications):
+            score = max(10 - index, 0)
+            score_both(
+                application,
+                mss=mss,
+                ipark=ipark,
+                mss_scores=(score, score),
+                ipark_scores=(score, score),
+            )
     return cycle, applications
+
+
+def announce(cycle, actor, **kwargs):
+    """``cycle_announce`` with its background run done (the task queued after commit runs
+    here, in the test's transaction)."""
+    from django.test import TestCase
+
+    from reviews.services import cycle_announce
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return cycle_announce(cycle=cycle, actor=actor, **kwargs)
 
 
 def statuses(applications) -> list[str]:

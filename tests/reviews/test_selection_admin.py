@@ -33,11 +33,11 @@ def _act(admin_client, action, applications):
 def test_admin_decision_respects_the_quota(admin_client, manager):
     _cycle, apps = cycle_under_review(manager.user, count=2, quota=1)
 
-    response = _act(admin_client, "decide_selected", apps)
+    response = _act(admin_client, "decide_selected", apps[:1])
+    response = _act(admin_client, "decide_selected", apps[1:])
 
     texts = [str(m) for m in get_messages(response.wsgi_request)]
-    assert sorted(statuses(apps)) == sorted([S.UNDER_REVIEW, S.SELECTED])
-    assert any("is now “Selected”" in text for text in texts)
+    assert statuses(apps) == [S.SELECTED, S.UNDER_REVIEW]
     assert any("The quota is 1 and 1 are already selected" in text for text in texts)
 
 

@@ -16,7 +16,7 @@ S = ApplicationStatus
 
 @pytest.fixture
 def setup(manager):
-    cycle, apps = cycle_under_review(manager.user, count=3, quota=2)
+    cycle, apps = cycle_under_review(manager.user, count=3, quota=2, reviewed=False)
     mss = ReviewerFactory(organisation=Organisation.MSS)
     ipark = ReviewerFactory(organisation=Organisation.IPARK)
     score_both(apps[0], mss=mss, ipark=ipark, mss_scores=(6, 6), ipark_scores=(6, 6))

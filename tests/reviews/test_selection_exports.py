@@ -33,7 +33,9 @@ S = ApplicationStatus
 
 @pytest.fixture
 def cycle_with_scores(manager):
-    cycle, apps = cycle_under_review(manager.user, count=3, quota=2)
+    cycle, apps = cycle_under_review(
+        manager.user, count=3, quota=2, reviewed=False, announcement_passed=False
+    )
     kim = ReviewerFactory(organisation=Organisation.MSS)
     lee = ReviewerFactory(organisation=Organisation.MSS)
     sato = ReviewerFactory(organisation=Organisation.IPARK)
@@ -189,7 +191,9 @@ def test_negative_numbers_stay_numbers_in_xlsx(client, manager, cycle_with_score
 
 @pytest.mark.parametrize(("kind", "fmt"), [("ranking", "csv"), ("applications", "xlsx")])
 def test_export_query_count_does_not_grow_with_rows(client, manager, kind, fmt):
-    cycle, apps = cycle_under_review(manager.user, count=2)
+    cycle, apps = cycle_under_review(
+        manager.user, count=2, reviewed=False, announcement_passed=False
+    )
     mss = ReviewerFactory(organisation=Organisation.MSS)
     ipark = ReviewerFactory(organisation=Organisation.IPARK)
     for application in apps:

@@ -20,7 +20,7 @@ S = ApplicationStatus
 
 @pytest.fixture
 def reviewed(manager, ipark_manager):
-    cycle, (application, other) = cycle_under_review(manager.user, count=2, quota=1)
+    cycle, (application, other) = cycle_under_review(manager.user, count=2, quota=1, reviewed=False)
     innovation, team = cycle.criteria.order_by("order")
     kim = ReviewerFactory(
         organisation=Organisation.MSS, user__display_name="Kim Reviewer", user__email="kim@x.kr"
@@ -52,7 +52,9 @@ def reviewed(manager, ipark_manager):
     )
     decisions_set(cycle=cycle, applications=[application], decision=S.SELECTED, actor=manager.user)
     decisions_set(cycle=cycle, applications=[other], decision=S.REJECTED, actor=manager.user)
-    decisions_approve(cycle=cycle, actor=manager.user)
+    decisions_approve(
+        cycle=cycle, actor=manager.user, override_reason="The panel met the team in person."
+    )
     decisions_approve(cycle=cycle, actor=ipark_manager.user)
     return cycle, application
 

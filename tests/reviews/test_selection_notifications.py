@@ -24,7 +24,7 @@ KIND = NotificationKind.RESULTS_ANNOUNCED
 def decided(manager, ipark_manager):
     """Three applications, selected / waitlisted / not selected, both approvals standing;
     the selected company has an English-speaking owner and a Korean member."""
-    cycle, apps = cycle_under_review(manager.user, count=3, quota=1)
+    cycle, apps = cycle_under_review(manager.user, count=3, quota=1, reviewed=False)
     MembershipFactory(company=apps[0].company, user=UserFactory(preferred_language="ko"))
     innovation, team = cycle.criteria.order_by("order")
     kim = ReviewerFactory(
@@ -47,7 +47,9 @@ def decided(manager, ipark_manager):
         decisions_set(
             cycle=cycle, applications=[application], decision=decision, actor=manager.user
         )
-    decisions_approve(cycle=cycle, actor=manager.user)
+    decisions_approve(
+        cycle=cycle, actor=manager.user, override_reason="The panel met the team in person."
+    )
     decisions_approve(cycle=cycle, actor=ipark_manager.user)
     return cycle, apps
 

@@ -124,7 +124,7 @@ def test_moving_a_selected_application_away_frees_its_place(setup, manager):
     _decide(cycle, applications[:3], S.SELECTED, manager.user)
 
     _decide(cycle, [applications[0]], S.WAITLISTED, manager.user)
-    _decide(cycle, [applications[3]], S.SELECTED, manager.user)
+    _decide(cycle, [applications[3]], S.SELECTED, manager.user, reason="Chosen by the panel.")
 
     assert statuses(applications) == [
         S.WAITLISTED,

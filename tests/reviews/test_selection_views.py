@@ -38,12 +38,13 @@ from tests.reviews.selection_helpers import (
 pytestmark = pytest.mark.django_db
 
 S = ApplicationStatus
+OUT_OF_ORDER = "The panel chose these despite the rank."
 
 
 @pytest.fixture
 def scored(manager):
     """Four applications under review, scored so that the ranking is 2, 0, 1, 3."""
-    cycle, applications = cycle_under_review(manager.user, count=4, quota=2)
+    cycle, applications = cycle_under_review(manager.user, count=4, quota=2, reviewed=False)
     mss = ReviewerFactory(organisation=Organisation.MSS)
     ipark = ReviewerFactory(organisation=Organisation.IPARK)
     # combined: [0] 70.00, [1] 55.00, [2] 85.00, [3] none; MSS: 70, 60, 90; iPark: 70, 50, 80
@@ -257,7 +258,13 @@ def test_changing_a_decision_after_approval_warns_that_approvals_were_withdrawn(
     client, manager, ipark_manager, scored
 ):
     cycle, apps = scored
-    decisions_set(cycle=cycle, applications=apps[:2], decision=S.SELECTED, actor=manager.user)
+    decisions_set(
+        cycle=cycle,
+        applications=apps[:2],
+        decision=S.SELECTED,
+        actor=manager.user,
+        reason=OUT_OF_ORDER,
+    )
     decisions_set(cycle=cycle, applications=apps[2:], decision=S.REJECTED, actor=manager.user)
     decisions_approve(cycle=cycle, actor=manager.user)
     decisions_approve(cycle=cycle, actor=ipark_manager.user)
@@ -275,7 +282,13 @@ def test_changing_a_decision_after_approval_warns_that_approvals_were_withdrawn(
 def test_after_announcement_only_waitlisted_rows_have_buttons(client, manager, scored):
     cycle, apps = scored
     decisions_set(cycle=cycle, applications=[apps[0]], decision=S.WAITLISTED, actor=manager.user)
-    decisions_set(cycle=cycle, applications=[apps[1]], decision=S.SELECTED, actor=manager.user)
+    decisions_set(
+        cycle=cycle,
+        applications=[apps[1]],
+        decision=S.SELECTED,
+        actor=manager.user,
+        reason=OUT_OF_ORDER,
+    )
     set_phase(cycle, CyclePhase.ANNOUNCED)
     client.force_login(manager.user)
 
@@ -290,14 +303,26 @@ def test_after_announcement_only_waitlisted_rows_have_buttons(client, manager, s
 
 
 def _all_decided(cycle, apps, manager):
-    decisions_set(cycle=cycle, applications=apps[:2], decision=S.SELECTED, actor=manager.user)
+    decisions_set(
+        cycle=cycle,
+        applications=apps[:2],
+        decision=S.SELECTED,
+        actor=manager.user,
+        reason=OUT_OF_ORDER,
+    )
     decisions_set(cycle=cycle, applications=apps[2:3], decision=S.WAITLISTED, actor=manager.user)
     decisions_set(cycle=cycle, applications=apps[3:], decision=S.REJECTED, actor=manager.user)
 
 
 def test_decisions_page_lists_outcomes_and_what_blocks_the_announcement(client, manager, scored):
     cycle, apps = scored
-    decisions_set(cycle=cycle, applications=[apps[2]], decision=S.SELECTED, actor=manager.user)
+    decisions_set(
+        cycle=cycle,
+        applications=[apps[2]],
+        decision=S.SELECTED,
+        actor=manager.user,
+        reason=OUT_OF_ORDER,
+    )
     client.force_login(manager.user)
 
     response = client.get(_url("decisions", cycle))
@@ -433,7 +458,13 @@ def test_dashboard_counts_fields_progress_and_deadlines(client, manager):
 
 def test_cycle_page_shows_the_selection_panel(client, manager, scored):
     cycle, apps = scored
-    decisions_set(cycle=cycle, applications=[apps[2]], decision=S.SELECTED, actor=manager.user)
+    decisions_set(
+        cycle=cycle,
+        applications=[apps[2]],
+        decision=S.SELECTED,
+        actor=manager.user,
+        reason=OUT_OF_ORDER,
+    )
     client.force_login(manager.user)
 
     html = client.get(reverse("reviews:manage_cycle", args=[cycle.pk])).content.decode()
