@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.enums import DECIDED, ApplicationStatus
@@ -20,6 +21,7 @@ from . import selectors
 from .forms import PoolForm
 from .models import Reviewer
 from .pool import POOL_PHASES, pool_set
+from .services import missing_reviews
 
 
 @login_required
@@ -94,5 +96,8 @@ def announce_confirm(request, cycle_pk: int):
             "cycle": cycle,
             "audience": announcement_audience(cycle),
             "readiness": selectors.announcement_readiness(cycle),
+            "early": timezone.now() < cycle.announce_at,
+            "overrides": selectors.overrides_of(cycle),
+            "missing_reviews": missing_reviews(cycle),
         },
     )

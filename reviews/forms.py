@@ -242,10 +242,30 @@ class DecisionForm(forms.Form):
         max_length=1000,
         widget=forms.TextInput,
     )
+    reason = forms.CharField(
+        label=_("Reason for selecting out of rank order"),
+        help_text=_(
+            "Asked when a selection passes over a better-ranked application; shown to the "
+            "other organisation's approver."
+        ),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput,
+    )
 
     def __init__(self, *args, application_ids: Iterable[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
+
+    def versions(self) -> dict[int, int]:
+        """The version of each row as the page showed it (``version-<id>``): a decision
+        changed since is refused rather than overwritten."""
+        versions = {}
+        for key, value in self.data.items():
+            pk = key.removeprefix("version-")
+            if key.startswith("version-") and pk.isdigit() and str(value).isdigit():
+                versions[int(pk)] = int(value)
+        return versions
 
     def clean(self):
         data = super().clean()

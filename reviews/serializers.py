@@ -178,6 +178,39 @@ class DecisionInputSerializer(serializers.Serializer):
     applications = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
     decision = serializers.ChoiceField(choices=DECISION_CHOICES)
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        default="",
+        help_text="Required when a selection passes over a better-ranked application.",
+    )
+    versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        default=dict,
+        help_text="Application id → the version read; a decision changed since is refused.",
+    )
+
+    def validate_versions(self, value):
+        try:
+            return {int(key): version for key, version in value.items()}
+        except ValueError:
+            raise serializers.ValidationError("Keys are application ids.") from None
+
+
+class ApprovalInputSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default=""
+    )
+    overrides_seen = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class AnnounceInputSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default=""
+    )
+    confirm_early = serializers.BooleanField(required=False, default=False)
 
 
 class DecisionOutcomeSerializer(serializers.Serializer):
@@ -196,3 +229,4 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
 class AnnouncementSerializer(serializers.Serializer):
     phase = serializers.CharField()
+    run = serializers.DictField(required=False)

@@ -72,6 +72,11 @@ urlpatterns += [
         call_pages.announce_confirm,
         name="announce_confirm",
     ),
+    path(
+        "manage/cycles/<int:cycle_pk>/announce/progress/",
+        views.announcement_progress,
+        name="announcement_progress",
+    ),
     path("manage/cycles/<int:cycle_pk>/dashboard/", views.dashboard, name="dashboard"),
     re_path(
         r"^manage/cycles/(?P<cycle_pk>[0-9]+)/export/(?P<kind>ranking|applications)"

@@ -14,7 +14,9 @@ from programs.models import Cycle
 from .. import selectors, services
 from ..forms import RankingFilterForm
 from ..serializers import (
+    AnnounceInputSerializer,
     AnnouncementSerializer,
+    ApprovalInputSerializer,
     ApprovalSerializer,
     DecisionInputSerializer,
     DecisionOutcomeSerializer,
@@ -96,6 +98,8 @@ class DecisionsView(_CycleManagerMixin, APIView):
                 applications=data.validated_data["applications"],
                 decision=data.validated_data["decision"],
                 note=data.validated_data["note"],
+                reason=data.validated_data["reason"],
+                versions=data.validated_data["versions"],
                 actor=request.user,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as error:
@@ -115,10 +119,15 @@ class ApprovalView(_CycleManagerMixin, APIView):
 
     cycle_permission = "reviews.approve_decisions"
 
-    @extend_schema(request=None, responses=ApprovalSerializer)
+    @extend_schema(request=ApprovalInputSerializer, responses=ApprovalSerializer)
     def post(self, request, cycle_pk: int):
+        cycle = self.get_cycle()
+        data = ApprovalInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
-            approval = services.decisions_approve(cycle=self.get_cycle(), actor=request.user)
+            approval = services.decisions_approve(
+                cycle=cycle, actor=request.user, **data.validated_data
+            )
         except (DjangoValidationError, DjangoPermissionDenied) as error:
             return _refused(error)
         return Response(ApprovalSerializer(approval).data)
@@ -137,15 +146,21 @@ class ApprovalView(_CycleManagerMixin, APIView):
 
 
 class AnnounceView(_CycleManagerMixin, APIView):
-    """Announce the cycle's results (both approvals standing, every application decided);
-    announcing again is refused and sends nothing."""
+    """Announce the cycle's results (both approvals standing, every application decided;
+    ``override_reason`` for applications lacking reviews, ``confirm_early`` before the
+    published date); announcing again is refused and sends nothing. Returns at once: the
+    results are recorded and e-mailed by a background run (``run``)."""
 
     cycle_permission = "reviews.announce_results"
 
-    @extend_schema(request=None, responses=AnnouncementSerializer)
+    @extend_schema(request=AnnounceInputSerializer, responses=AnnouncementSerializer)
     def post(self, request, cycle_pk: int):
+        cycle = self.get_cycle()
+        data = AnnounceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
-            cycle = services.cycle_announce(cycle=self.get_cycle(), actor=request.user)
+            cycle = services.cycle_announce(cycle=cycle, actor=request.user, **data.validated_data)
         except (DjangoValidationError, DjangoPermissionDenied) as error:
             return _refused(error)
-        return Response({"phase": cycle.phase})
+        run = selectors.announcement_run_of(cycle)
+        return Response({"phase": cycle.phase, "run": {"status": run.status, "total": run.total}})

@@ -22,9 +22,11 @@ from ..enums import (
     ReviewStatus,
 )
 from ..models import (
+    AnnouncementRun,
     DecisionApproval,
     Review,
     Reviewer,
+    SelectionOverride,
 )
 from .ranking import APPLICATION_FIELD, RANKED_STATUS_ORDER, RANKED_STATUSES
 
@@ -325,3 +327,17 @@ def cycle_dashboard(cycle: Cycle, *, today: date | None = None) -> CycleDashboar
         organisations=organisations,
         deadlines=deadlines,
     )
+
+
+def overrides_of(cycle: Cycle) -> list[SelectionOverride]:
+    """Every override reason recorded on the cycle's selection, oldest first: what each
+    organisation's approvers read before approving."""
+    return list(
+        SelectionOverride.objects.filter(cycle=cycle)
+        .select_related("application", "actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def announcement_run_of(cycle: Cycle) -> AnnouncementRun | None:
+    return AnnouncementRun.objects.filter(cycle=cycle).first()

@@ -81,6 +81,7 @@ def ranking(request, cycle_pk: int):
         descending=descending,
     )
     decision_form = None
+    reason_asked = False
     if request.method == "POST":
         if not rules.has_perm("reviews.decide_applications", request.user, cycle):
             raise Http404
@@ -92,10 +93,13 @@ def ranking(request, cycle_pk: int):
                     applications=decision_form.cleaned_data["applications"],
                     decision=decision_form.cleaned_data["decision"],
                     note=decision_form.cleaned_data["note"],
+                    reason=decision_form.cleaned_data["reason"],
+                    versions=decision_form.versions(),
                     actor=request.user,
                 )
             except (ValidationError, PermissionDenied) as error:
                 decision_form.add_error(None, getattr(error, "messages", [str(error)]))
+                reason_asked = "reason_required" in _codes(error)
             else:
                 _decision_messages(request, outcome, decision_form.cleaned_data["decision"])
                 return redirect(request.get_full_path())
@@ -122,6 +126,7 @@ def ranking(request, cycle_pk: int):
             "query": query.urlencode(),
             "decision_form": decision_form or DecisionForm(application_ids=[]),
             "ticked": ticked,
+            "reason_asked": reason_asked,
             "selected": selectors.selected_count(cycle),
             "readiness": selectors.announcement_readiness(cycle),
             "announced": cycle.results_announced,
@@ -132,6 +137,10 @@ def ranking(request, cycle_pk: int):
         },
         status=400 if decision_form is not None and decision_form.errors else 200,
     )
+
+
+def _codes(error) -> set[str]:
+    return {getattr(item, "code", "") or "" for item in getattr(error, "error_list", [])}
 
 
 def _decision_messages(request, outcome, decision: str) -> None:
@@ -192,7 +201,31 @@ def decisions(request, cycle_pk: int):
             "can_approve": rules.has_perm("reviews.approve_decisions", request.user, cycle),
             "can_announce": rules.has_perm("reviews.announce_results", request.user, cycle),
             "S": ApplicationStatus,
+            **_guard_context(cycle),
         },
+    )
+
+
+def _guard_context(cycle) -> dict:
+    """What approvers and the announcer read: every override, the applications still
+    lacking their reviews without one, and the background announcement's progress."""
+    overrides = selectors.overrides_of(cycle)
+    return {
+        "overrides": overrides,
+        "overrides_seen": max((o.pk for o in overrides), default=0),
+        "missing_reviews": services.missing_reviews(cycle),
+        "run": selectors.announcement_run_of(cycle),
+    }
+
+
+@login_required
+def announcement_progress(request, cycle_pk: int):
+    """The background announcement's progress (polled by the decisions page)."""
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.view_ranking")
+    return render(
+        request,
+        "reviews/manage/_announcement_progress.html",
+        {"cycle": cycle, "run": selectors.announcement_run_of(cycle)},
     )
 
 
@@ -208,14 +241,25 @@ def _service_action(request, cycle_pk: int, perm: str, call, success) -> HttpRes
     return redirect("reviews:decisions", cycle_pk=cycle.pk)
 
 
+def _seen(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
 @login_required
 @require_POST
 def decisions_approve(request, cycle_pk: int):
+    """Approve for one's organisation; the page sends the override reason (when
+    applications lack their reviews) and the last override it showed."""
     return _service_action(
         request,
         cycle_pk,
         "reviews.approve_decisions",
-        services.decisions_approve,
+        lambda cycle, actor: services.decisions_approve(
+            cycle=cycle,
+            actor=actor,
+            override_reason=request.POST.get("override_reason", "")[:2000],
+            overrides_seen=_seen(request.POST.get("overrides_seen")),
+        ),
         lambda approval: (
             _("You approved the decisions for %(organisation)s.")
             % {"organisation": approval.get_organisation_display()}
@@ -243,16 +287,29 @@ def decisions_approval_withdraw(request, cycle_pk: int):
 @login_required
 @require_POST
 def announce(request, cycle_pk: int):
-    return _service_action(
+    """Announce from the confirmation page (override reason, early confirmation); a
+    refusal goes back to that page with its reasons, success to the decisions page where
+    the background run's progress shows."""
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.announce_results")
+    try:
+        services.cycle_announce(
+            cycle=cycle,
+            actor=request.user,
+            override_reason=request.POST.get("override_reason", "")[:2000],
+            confirm_early=request.POST.get("confirm_early") == "on",
+        )
+    except (ValidationError, PermissionDenied) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+        return redirect("reviews:announce_confirm", cycle_pk=cycle.pk)
+    messages.success(
         request,
-        cycle_pk,
-        "reviews.announce_results",
-        services.cycle_announce,
-        lambda cycle: _(
-            "The results are announced: every applicant can now read their result, and "
-            "their team is notified."
+        _(
+            "The results are announced: every applicant can now read their result. Their "
+            "teams are being notified in the background; the progress shows below."
         ),
     )
+    return redirect("reviews:decisions", cycle_pk=cycle.pk)
 
 
 @login_required

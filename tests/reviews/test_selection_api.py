@@ -121,7 +121,10 @@ def test_approval_and_announce_api(client, manager, ipark_manager, setup):
     assert early.status_code == 400
     assert early.json()["codes"] == ["not_ready"]
     assert ipark.json()["organisation"] == Organisation.IPARK
-    assert announced.json() == {"phase": CyclePhase.ANNOUNCED}
+    assert announced.json() == {
+        "phase": CyclePhase.ANNOUNCED,
+        "run": {"status": "running", "total": 3},
+    }
     assert again.status_code == 400
     assert again.json() == {
         "detail": ["The results of this cycle have already been announced."],
