@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.services import application_screen
+from programs.enums import CyclePhase
 
 from .. import selectors, services
 from ..assignment import AssignmentInfeasible
@@ -55,17 +56,20 @@ def manage_cycle(request, cycle_pk: int):
 @login_required
 @require_POST
 def manage_cycle_phase(request, cycle_pk: int):
+    """No phase changes on one click: an old form posting here is sent to the phase's
+    confirmation page (``programs:call_phase``), which states the consequences."""
     cycle = selectors.get_cycle_for_manager(request.user, cycle_pk)
-    try:
-        services.cycle_advance(cycle=cycle, to=request.POST.get("to", ""), actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message(error))
-    else:
-        messages.success(
+    action = {CyclePhase.CLOSED: "close", CyclePhase.REVIEW: "start-review"}.get(
+        request.POST.get("to", "")
+    )
+    if action is None or services.HUB_PHASE_MOVES.get(cycle.phase) != request.POST.get("to"):
+        messages.error(
             request,
-            _("The cycle is now “%(phase)s”.") % {"phase": cycle.get_phase_display()},
+            _("A cycle cannot go from “%(source)s” to “%(target)s” here.")
+            % {"source": cycle.get_phase_display(), "target": request.POST.get("to", "")},
         )
-    return redirect("reviews:manage_cycle", cycle_pk=cycle.pk)
+        return redirect("reviews:manage_cycle", cycle_pk=cycle.pk)
+    return redirect("programs:call_phase", cycle_pk=cycle.pk, action=action)
 
 
 SCREENING_FILTERS = {

@@ -578,20 +578,21 @@ def test_screening_one_eligible(client, boss):
     assert application.status == S.UNDER_REVIEW
 
 
-def test_hub_moves_the_cycle_to_closed_then_review(client, cycle, boss):
+def test_hub_phase_post_changes_nothing_and_leads_to_the_confirmation_page(client, cycle, boss):
     set_phase(cycle, CyclePhase.OPEN)
     client.force_login(boss)
     hub = reverse("reviews:manage_cycle", args=[cycle.pk])
     url = reverse("reviews:manage_cycle_phase", args=[cycle.pk])
 
     assert "Close the call now" in client.get(hub).content.decode()
-    client.post(url, {"to": CyclePhase.CLOSED})
+    response = client.post(url, {"to": CyclePhase.CLOSED})
     cycle.refresh_from_db()
-    assert cycle.phase == CyclePhase.CLOSED
-    assert "Start the review phase" in client.get(hub).content.decode()
-    client.post(url, {"to": CyclePhase.REVIEW})
-    cycle.refresh_from_db()
-    assert cycle.phase == CyclePhase.REVIEW
+    assert cycle.phase == CyclePhase.OPEN  # no one-click phase change
+    assert response.url == reverse("programs:call_phase", args=[cycle.pk, "close"])
+    set_phase(cycle, CyclePhase.CLOSED)
+    response = client.post(url, {"to": CyclePhase.REVIEW})
+    assert response.url == reverse("programs:call_phase", args=[cycle.pk, "start-review"])
+    set_phase(cycle, CyclePhase.REVIEW)
     bogus = client.post(url, {"to": CyclePhase.ANNOUNCED}, follow=True)
     cycle.refresh_from_db()
     assert cycle.phase == CyclePhase.REVIEW
