@@ -431,3 +431,74 @@ class TestCaseCapture:
 
     def __exit__(self, *exc):
         return self._context.__exit__(*exc)
+
+
+# --- The API enforces the same guards with the same parameters -----------------------------
+
+
+def _api(name, cycle):
+    return f"/api/v1/manage/cycles/{cycle.pk}/{name}/"
+
+
+def test_decisions_api_asks_for_the_reason_and_refuses_a_stale_version(client, ranked, manager):
+    cycle, apps = ranked
+    client.force_login(manager.user)
+    body = {"applications": [apps[2].pk], "decision": S.SELECTED}
+
+    asked = client.post(_api("decisions", cycle), body, content_type="application/json")
+    done = client.post(
+        _api("decisions", cycle), {**body, "reason": REASON}, content_type="application/json"
+    )
+    stale = client.post(
+        _api("decisions", cycle),
+        {"applications": [apps[2].pk], "decision": S.REJECTED, "versions": {apps[2].pk: 0}},
+        content_type="application/json",
+    )
+
+    assert asked.status_code == 400
+    assert "reason_required" in str(asked.json())
+    assert done.status_code == 200
+    assert stale.status_code == 400
+    assert "stale" in str(stale.json())
+    assert statuses(apps)[2] == S.SELECTED
+
+
+def test_approval_api_needs_the_override_reason_and_sees_new_overrides(
+    client, half_reviewed, manager, ipark_manager
+):
+    cycle, _apps = half_reviewed
+    client.force_login(manager.user)
+
+    refused = client.post(_api("approval", cycle), {}, content_type="application/json")
+    approved = client.post(
+        _api("approval", cycle), {"override_reason": REASON}, content_type="application/json"
+    )
+    client.force_login(ipark_manager.user)
+    unseen = client.post(
+        _api("approval", cycle), {"overrides_seen": 0}, content_type="application/json"
+    )
+
+    assert refused.status_code == 400
+    assert "missing_reviews" in str(refused.json())
+    assert approved.status_code == 200
+    assert unseen.status_code == 400
+    assert "unseen_overrides" in str(unseen.json())
+    assert standing(cycle) == {Organisation.MSS}
+
+
+def test_announce_api_needs_the_early_confirmation(client, approved, manager):
+    cycle, _apps = approved
+    Cycle.objects.filter(pk=cycle.pk).update(announce_at=timezone.now() + timedelta(days=2))
+    client.force_login(manager.user)
+
+    early = client.post(_api("announce", cycle), {}, content_type="application/json")
+    with TestCaseCapture():
+        confirmed = client.post(
+            _api("announce", cycle), {"confirm_early": True}, content_type="application/json"
+        )
+
+    assert early.status_code == 400
+    assert "before_announcement_date" in str(early.json())
+    assert confirmed.status_code == 200
+    assert confirmed.json()["phase"] == CyclePhase.ANNOUNCED
+    assert AnnouncementRun.objects.get(cycle=cycle).status == AnnouncementRunStatus.DONE

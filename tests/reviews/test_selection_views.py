@@ -483,6 +483,8 @@ PAGES = [
     ("post", "decisions_approve"),
     ("post", "decisions_approval_withdraw"),
     ("post", "announce"),
+    ("get", "announce_confirm"),
+    ("get", "announcement_progress"),
     ("get", "dashboard"),
 ]
 
