@@ -193,6 +193,7 @@ PAGES: list[Page] = [
     Page(MANAGER, "assignment", _manage("assignment")),
     Page(MANAGER, "ranking", _manage("ranking")),
     Page(MANAGER, "decisions", _manage("decisions")),
+    Page(MANAGER, "announce (confirmation)", _manage("announce_confirm")),
     Page(MANAGER, "dashboard", _manage("dashboard")),
     Page(
         MANAGER,

@@ -181,6 +181,8 @@ def test_a_cycle_runs_from_submissions_to_announced_results(page, live_server, o
     manager_page.click("#announce")
     # The confirmation page says what announcing does and to whom.
     expect(manager_page.locator("#consequences")).to_contain_text("1 selected")
+    # Before the published announcement date, announcing asks for an explicit "yes".
+    manager_page.check("#confirm-early")
     manager_page.click("#confirm")
     expect(manager_page.locator("#announced")).to_be_visible()
     cycle.refresh_from_db()
