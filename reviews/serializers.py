@@ -150,12 +150,24 @@ class RankingRowSerializer(serializers.Serializer):
     field = serializers.SerializerMethodField()
     track_item = serializers.SerializerMethodField()
     status = serializers.CharField(source="application.status")
-    mean = serializers.DecimalField(source="score.mean", max_digits=5, decimal_places=2)
-    mss_mean = serializers.DecimalField(source="score.mss_mean", max_digits=5, decimal_places=2)
-    ipark_mean = serializers.DecimalField(source="score.ipark_mean", max_digits=5, decimal_places=2)
-    combined = serializers.DecimalField(source="score.combined", max_digits=5, decimal_places=2)
-    normalised = serializers.DecimalField(source="score.normalised", max_digits=6, decimal_places=2)
-    spread = serializers.DecimalField(source="score.spread", max_digits=5, decimal_places=2)
+    mean = serializers.DecimalField(
+        source="score.mean", max_digits=5, decimal_places=2, allow_null=True
+    )
+    mss_mean = serializers.DecimalField(
+        source="score.mss_mean", max_digits=5, decimal_places=2, allow_null=True
+    )
+    ipark_mean = serializers.DecimalField(
+        source="score.ipark_mean", max_digits=5, decimal_places=2, allow_null=True
+    )
+    combined = serializers.DecimalField(
+        source="score.combined", max_digits=5, decimal_places=2, allow_null=True
+    )
+    normalised = serializers.DecimalField(
+        source="score.normalised", max_digits=6, decimal_places=2, allow_null=True
+    )
+    spread = serializers.DecimalField(
+        source="score.spread", max_digits=5, decimal_places=2, allow_null=True
+    )
     disagreement = serializers.BooleanField(source="score.disagreement")
     completed_reviews = serializers.IntegerField(source="score.completed_reviews")
     required_reviews = serializers.IntegerField(source="score.required_reviews")
@@ -163,7 +175,7 @@ class RankingRowSerializer(serializers.Serializer):
         source="score.missing_organisations", child=serializers.CharField()
     )
     criterion_means = serializers.DictField(
-        child=serializers.DecimalField(max_digits=5, decimal_places=2),
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True),
         help_text="Criterion id → mean raw score of the submitted reviews.",
     )
 
@@ -230,3 +242,43 @@ class ApprovalSerializer(serializers.ModelSerializer):
 class AnnouncementSerializer(serializers.Serializer):
     phase = serializers.CharField()
     run = serializers.DictField(required=False)
+
+
+class ApprovalsSerializer(serializers.Serializer):
+    standing = ApprovalSerializer(many=True, help_text="The standing approval per organisation.")
+    history = ApprovalSerializer(many=True, help_text="Every approval given, newest first.")
+
+
+class DecisionsStateSerializer(serializers.Serializer):
+    quota = serializers.IntegerField()
+    selected = serializers.IntegerField()
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Sent-in applications per status (every status a key).",
+    )
+
+
+class AnnouncementStateSerializer(serializers.Serializer):
+    phase = serializers.CharField()
+    announced = serializers.BooleanField()
+    can_announce = serializers.BooleanField()
+    undecided = serializers.IntegerField(help_text="Applications still under review.")
+    missing_organisations = serializers.ListField(
+        child=serializers.CharField(), help_text="Organisations without a standing approval."
+    )
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the results cannot be announced now."
+    )
+
+
+class ProgressSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    assigned = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class ReviewerProgressSerializer(serializers.Serializer):
+    reviewers = ProgressSerializer(many=True)
+    organisations = ProgressSerializer(many=True)

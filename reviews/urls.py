@@ -1,7 +1,6 @@
-from django.urls import include, path, re_path
-from rest_framework.routers import SimpleRouter
+from django.urls import path, re_path
 
-from . import api, call_pages, views
+from . import call_pages, views
 
 app_name = "reviews"
 
@@ -45,12 +44,6 @@ urlpatterns += [
     path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),
     path("manage/reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
 ]
-reviewing_api = SimpleRouter()
-reviewing_api.register(
-    "assignments", api.ReviewerAssignmentViewSet, basename="api-reviewer-assignment"
-)
-reviewing_api.register("cycles", api.ReviewerCycleViewSet, basename="api-reviewer-cycle")
-urlpatterns += [path("api/v1/reviews/", include(reviewing_api.urls))]
 
 # Selection (ranking, decisions, approvals, announcement, dashboard, exports)
 urlpatterns += [
@@ -83,25 +76,5 @@ urlpatterns += [
         r"\.(?P<fmt>csv|xlsx)$",
         views.export,
         name="export",
-    ),
-    path(
-        "api/v1/manage/cycles/<int:cycle_pk>/ranking/",
-        api.RankingView.as_view(),
-        name="api_ranking",
-    ),
-    path(
-        "api/v1/manage/cycles/<int:cycle_pk>/decisions/",
-        api.DecisionsView.as_view(),
-        name="api_decisions",
-    ),
-    path(
-        "api/v1/manage/cycles/<int:cycle_pk>/approval/",
-        api.ApprovalView.as_view(),
-        name="api_approval",
-    ),
-    path(
-        "api/v1/manage/cycles/<int:cycle_pk>/announce/",
-        api.AnnounceView.as_view(),
-        name="api_announce",
     ),
 ]

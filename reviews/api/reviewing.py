@@ -2,20 +2,19 @@
 
 Assignments that are not the user's own and active — or whose application is closed to
 them by a declared conflict — are 404; an application whose cycle's pledge is not
-accepted yet answers 403 with ``code: pledge_required``."""
+accepted yet answers 403 with ``code: pledge_required``. The services' refusals reach the
+caller through the one exception handler (``common.api``): a submitted review is 409
+``review_locked``, bad input 400 with its fields."""
 
-from contextlib import contextmanager
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from common.api import ApiViewMixin, Rule
 from programs.models import Cycle
 
 from .. import selectors, services
@@ -27,49 +26,37 @@ from ..serializers import (
     ReviewSerializer,
 )
 
+REVIEWER = Rule(user="reviews.act_as_reviewer")
+"""An active reviewer profile; the object is one of the reviewer's own (the queryset)."""
+
 
 class PledgeRequired(PermissionDenied):
     default_detail = _("Accept the evaluator pledge of this cycle first.")
     default_code = "pledge_required"
 
 
-class IsReviewer(permissions.BasePermission):
-    """A reviewer profile (active) is needed for every reviewer endpoint."""
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.has_perm("reviews.act_as_reviewer"))
-
-
-@contextmanager
-def _service_errors():
-    """A service's refusals as API errors: 409 for a locked review, 400 for bad input (by
-    field), 403 for a permission."""
-    try:
-        yield
-    except services.ReviewLocked as error:
-        raise Conflict(detail=error.messages[0], code="review_locked") from None
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise ValidationError(error.message_dict) from None
-        raise ValidationError({"non_field_errors": error.messages}) from None
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from None
-
-
 _TEXT_FIELDS = ("comment_to_applicant", "internal_comment", "recommendation")
 
 
-class Conflict(APIException):
-    status_code = 409
-    default_detail = _("This review has been submitted and is locked.")
-    default_code = "review_locked"
-
-
-class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+class ReviewerAssignmentViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Your active assignments (reviews due first)."""
 
     serializer_class = AssignmentSerializer
-    permission_classes = [IsReviewer]
+    permission_rules = {
+        "list": REVIEWER,
+        "retrieve": REVIEWER,
+        "review": REVIEWER,
+        "submit": REVIEWER,
+        "decline": REVIEWER,
+        "other_reviews": REVIEWER,
+    }
+    program_field = "application__cycle__program"
+    error_codes = {
+        403: "Not a reviewer (`permission_denied`), the cycle's pledge is not accepted "
+        "(`pledge_required`), or your review is not submitted yet (`submit_first`).",
+        409: "Your review is submitted and locked (`review_locked`), or the cycle is not "
+        "scoring (`cycle_not_scoring`).",
+    }
 
     def get_queryset(self):
         return selectors.assignments_for_api(self.request.user)
@@ -110,8 +97,7 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             }
             scores.update({s["criterion"]: s["score"] for s in data.get("scores", [])})
             fields = {key: data.get(key, "") for key in _TEXT_FIELDS}
-        with _service_errors():
-            services.review_save(assignment=assignment, actor=request.user, scores=scores, **fields)
+        services.review_save(assignment=assignment, actor=request.user, scores=scores, **fields)
         return self._review_response(assignment)
 
     @extend_schema(request=None, responses=ReviewSerializer)
@@ -119,8 +105,7 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def submit(self, request, pk=None):
         """Submit your saved review; it is locked from then on."""
         assignment = self._opened()
-        with _service_errors():
-            services.review_submit(assignment=assignment, actor=request.user)
+        services.review_submit(assignment=assignment, actor=request.user)
         return self._review_response(assignment)
 
     @extend_schema(request=DeclineSerializer, responses={204: None})
@@ -132,16 +117,15 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         if not request.user.has_perm("reviews.decline_assignment", assignment):
             raise Http404
-        with _service_errors():
-            services.assignment_decline(
-                assignment=assignment,
-                actor=request.user,
-                reason=serializer.validated_data["reason"],
-            )
+        services.assignment_decline(
+            assignment=assignment,
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
         return Response(status=204)
 
     @extend_schema(responses=OtherReviewSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="other-reviews")
+    @action(detail=True, methods=["get"], url_path="other-reviews", pagination_class=None)
     def other_reviews(self, request, pk=None):
         """The other reviewers' submitted reviews, once yours is submitted."""
         assignment = self._opened()
@@ -153,12 +137,14 @@ class ReviewerAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(OtherReviewSerializer(selectors.other_reviews(assignment), many=True).data)
 
 
-class ReviewerCycleViewSet(viewsets.GenericViewSet):
+class ReviewerCycleViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The cycles you review in, with their evaluator pledge."""
 
     serializer_class = PledgeCycleSerializer
-    permission_classes = [IsReviewer]
+    permission_rules = {"list": REVIEWER, "pledge": REVIEWER}
+    program_field = "program"
     pagination_class = None
+    filter_backends: list = []
 
     def get_queryset(self):
         reviewer = selectors.reviewer_of(self.request.user)
@@ -171,7 +157,7 @@ class ReviewerCycleViewSet(viewsets.GenericViewSet):
         pledges = {p.cycle_id: p for p in reviewer.pledges.all()}
         entries = [
             {"cycle": cycle, "pledge": pledges.get(cycle.pk)}
-            for cycle in self.get_queryset().order_by("review_due_at", "pk")
+            for cycle in self.filter_queryset(self.get_queryset()).order_by("review_due_at", "pk")
         ]
         return Response(PledgeCycleSerializer(entries, many=True).data)
 
@@ -181,6 +167,5 @@ class ReviewerCycleViewSet(viewsets.GenericViewSet):
         """Accept the cycle's evaluator pledge (once; accepting again changes nothing)."""
         cycle = self.get_object()
         reviewer = request.user.reviewer
-        with _service_errors():
-            accepted = services.pledge_accept(reviewer=reviewer, cycle=cycle, actor=request.user)
+        accepted = services.pledge_accept(reviewer=reviewer, cycle=cycle, actor=request.user)
         return Response(PledgeCycleSerializer({"cycle": cycle, "pledge": accepted}).data)

@@ -31,7 +31,7 @@ def _pages(cycle, reviewer_email):
     pk = cycle.pk
     return [
         ("manager ranking", "manager", reverse("reviews:ranking", args=[pk])),
-        ("ranking API", "manager", reverse("reviews:api_ranking", args=[pk])),
+        ("ranking API", "manager", reverse("api_cycle_ranking", args=[pk])),
         ("decisions page", "manager", reverse("reviews:decisions", args=[pk])),
         ("reviewer's assignment list", "reviewer", reverse("reviews:reviewer_dashboard")),
         (

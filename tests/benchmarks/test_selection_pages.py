@@ -128,7 +128,7 @@ def test_bench_selection_page_3000_applications(benchmark, manager_client, big_c
 
 
 def test_bench_ranking_api_3000_applications(benchmark, manager_client, big_cycle):
-    url = reverse("reviews:api_ranking", args=[big_cycle.pk]) + "?sort=combined"
+    url = reverse("api_cycle_ranking", args=[big_cycle.pk]) + "?sort=combined"
 
     response = benchmark.pedantic(manager_client.get, args=(url,), rounds=5, warmup_rounds=1)
 

@@ -11,10 +11,6 @@ from common.api import RulesPermission
 
 pytestmark = pytest.mark.django_db
 
-# The reviews API moves onto common.api (rules permission, routes in mou_portal/api_urls.py)
-# after the reviews package split lands; until then it is checked by its own tests only.
-NOT_YET_CONVERTED = {"reviews.api"}
-
 
 def _api_views(patterns=None, prefix=""):
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
@@ -44,7 +40,7 @@ def test_every_api_view_declares_a_rule_for_each_of_its_actions():
     undeclared = []
     for route, callback in views:
         view = getattr(callback, "cls", None) or callback.view_class
-        if view.__name__ == "APIRootView" or view.__module__.startswith(tuple(NOT_YET_CONVERTED)):
+        if view.__name__ == "APIRootView":
             continue
         if RulesPermission not in view.permission_classes:
             undeclared.append((route, "permission_classes"))
@@ -66,9 +62,14 @@ def test_api_routes_are_registered_in_one_place():
 
     everywhere = {_view_module(callback) for _route, callback in _api_views()} - {None}
     registered = {_view_module(pattern.callback) for pattern in api_urls.urlpatterns} - {None}
-    assert registered >= {"applications.api", "notifications.api", "programs.api"}
-    converted = {module for module in everywhere if not module.startswith(tuple(NOT_YET_CONVERTED))}
-    assert converted <= registered | {"rest_framework.routers"}
+    assert registered >= {
+        "applications.api",
+        "notifications.api",
+        "programs.api",
+        "reviews.api.reviewing",
+        "reviews.api.selection",
+    }
+    assert everywhere <= registered | {"rest_framework.routers"}
 
 
 def test_unknown_routes_and_errors_share_one_shape():

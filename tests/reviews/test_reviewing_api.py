@@ -238,6 +238,7 @@ def test_writes_after_the_decision_are_refused(client, application, mss_reviewer
         content_type="application/json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "cycle_not_scoring"
     assert "can no longer change" in response.json()["detail"]
     assert not Review.objects.exists()

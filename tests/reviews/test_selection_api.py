@@ -25,7 +25,7 @@ def setup(manager):
 
 
 def _url(name, cycle):
-    return reverse(f"reviews:api_{name}", args=[cycle.pk])
+    return reverse(f"api_cycle_{name}", args=[cycle.pk])
 
 
 def test_ranking_api_returns_scored_rows_in_rank_order(client, manager, setup):
@@ -81,10 +81,11 @@ def test_decisions_api_sets_decisions_and_refuses_over_the_quota(client, manager
 
     assert done.status_code == 200
     assert sorted(done.json()["changed"]) == sorted([apps[0].reference, apps[1].reference])
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert refused.json() == {
-        "detail": ["The quota is 2 and 2 are already selected: selecting 1 more would exceed it."],
-        "codes": ["quota_exceeded"],
+        "code": "quota_exceeded",
+        "detail": "The quota is 2 and 2 are already selected: selecting 1 more would exceed it.",
+        "fields": {},
     }
     assert statuses(apps) == [S.SELECTED, S.SELECTED, S.UNDER_REVIEW]
 
@@ -118,17 +119,18 @@ def test_approval_and_announce_api(client, manager, ipark_manager, setup):
     again = client.post(_url("announce", cycle))
 
     assert mss.json()["organisation"] == Organisation.MSS
-    assert early.status_code == 400
-    assert early.json()["codes"] == ["not_ready"]
+    assert early.status_code == 409
+    assert early.json()["code"] == "not_ready"
     assert ipark.json()["organisation"] == Organisation.IPARK
     assert announced.json() == {
         "phase": CyclePhase.ANNOUNCED,
         "run": {"status": "running", "total": 3},
     }
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json() == {
-        "detail": ["The results of this cycle have already been announced."],
-        "codes": ["already_announced"],
+        "code": "already_announced",
+        "detail": "The results of this cycle have already been announced.",
+        "fields": {},
     }
 
 
