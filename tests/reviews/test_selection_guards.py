@@ -455,11 +455,11 @@ def test_decisions_api_asks_for_the_reason_and_refuses_a_stale_version(client, r
         content_type="application/json",
     )
 
-    assert asked.status_code == 400
-    assert "reason_required" in str(asked.json())
+    assert asked.status_code == 409
+    assert asked.json()["code"] == "reason_required"
     assert done.status_code == 200
-    assert stale.status_code == 400
-    assert "stale" in str(stale.json())
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale"
     assert statuses(apps)[2] == S.SELECTED
 
 
@@ -478,11 +478,11 @@ def test_approval_api_needs_the_override_reason_and_sees_new_overrides(
         _api("approval", cycle), {"overrides_seen": 0}, content_type="application/json"
     )
 
-    assert refused.status_code == 400
-    assert "missing_reviews" in str(refused.json())
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "missing_reviews"
     assert approved.status_code == 200
-    assert unseen.status_code == 400
-    assert "unseen_overrides" in str(unseen.json())
+    assert unseen.status_code == 409
+    assert unseen.json()["code"] == "unseen_overrides"
     assert standing(cycle) == {Organisation.MSS}
 
 
@@ -497,8 +497,8 @@ def test_announce_api_needs_the_early_confirmation(client, approved, manager):
             _api("announce", cycle), {"confirm_early": True}, content_type="application/json"
         )
 
-    assert early.status_code == 400
-    assert "before_announcement_date" in str(early.json())
+    assert early.status_code == 409
+    assert early.json()["code"] == "before_announcement_date"
     assert confirmed.status_code == 200
     assert confirmed.json()["phase"] == CyclePhase.ANNOUNCED
     assert AnnouncementRun.objects.get(cycle=cycle).status == AnnouncementRunStatus.DONE
