@@ -198,6 +198,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60.0,
         "options": {"expires": 14 * 60},
     },
+    # Exports past their time to live: their files deleted (reviews.services.exporting).
+    "reviews-sweep-expired-exports": {
+        "task": "reviews.sweep_expired_exports",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 50 * 60},
+    },
     # Announcement runs whose worker died (reviews.services.announcing).
     "reviews-resume-announcements": {
         "task": "reviews.resume_announcements",
@@ -205,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 4 * 60},
     },
 }
+# Hours a manager's background export (.xlsx) stays downloadable; then 410 Gone and swept.
+EXPORT_FILE_TTL_HOURS = env.int("EXPORT_FILE_TTL_HOURS", default=24)
 # The background announcement: applications per transaction, and a pause between chunks
 # (seconds) to spread the e-mail over time.
 ANNOUNCEMENT_CHUNK_SIZE = env.int("ANNOUNCEMENT_CHUNK_SIZE", default=200)
