@@ -204,7 +204,9 @@ def test_negative_numbers_stay_numbers_in_xlsx(client, manager, cycle_with_score
     assert isinstance(rows[1][7], float)
 
 
-@pytest.mark.parametrize(("kind", "fmt"), [("ranking", "csv"), ("applications", "xlsx")])
+@pytest.mark.parametrize(
+    ("kind", "fmt"), [("ranking", "csv"), ("applications", "csv"), ("applications", "xlsx")]
+)
 def test_export_query_count_does_not_grow_with_rows(client, manager, kind, fmt):
     cycle, apps = cycle_under_review(
         manager.user, count=2, reviewed=False, announcement_passed=False
