@@ -2,23 +2,28 @@
 (moto's standalone server on a free local port): uploads through the wizard and the API
 land in the bucket, downloads stream the bytes only after the permission check, reviewers
 of blind calls get a copy without metadata, an unreachable store is a 503 that keeps the
-draft, and ``verify_documents`` checks the bucket."""
+draft, ``verify_documents`` checks the bucket, and the managers' background exports are
+kept, served and swept there too."""
 
 import hashlib
 import io
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from applications import services
 from applications.models import Document
 from programs.enums import Organisation
+from reviews.models import ExportFile
+from reviews.services import export_build, export_request, exports_sweep_expired
 from tests.applications.test_blind_documents import _identifying_pdf
 from tests.factories import (
     ReviewerFactory,
@@ -27,6 +32,7 @@ from tests.factories import (
     pdf_bytes,
     pdf_upload,
 )
+from tests.reviews.selection_helpers import cycle_under_review
 from tests.support import s3
 from tests.support.api import token_client
 from tests.support.reviewing import assigned, review_cycle, under_review
@@ -276,3 +282,26 @@ def test_settings_read_the_bucket_from_the_environment():
     )
     assert bad.returncode != 0
     assert "DOCUMENTS_S3_ADDRESSING_STYLE must be auto, path or virtual" in bad.stderr
+
+
+def test_background_exports_are_stored_downloaded_and_swept_in_the_bucket(
+    client, manager, endpoint, bucket
+):
+    cycle, _apps = cycle_under_review(manager.user, count=2, announcement_passed=False)
+    export = export_request(cycle=cycle, kind="ranking", actor=manager.user, language="en")
+    export = export_build(export_id=export.pk)
+    key = f"{PREFIX}/{export.file.name}"
+    stored = s3.objects(endpoint, bucket)[key]
+    client.force_login(manager.user)
+    url = reverse("reviews:export_download", kwargs={"cycle_pk": cycle.pk, "export_pk": export.pk})
+
+    response = client.get(url)
+    body = b"".join(response.streaming_content)
+    ExportFile.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(1))
+    swept = exports_sweep_expired()
+
+    assert export.file.name.startswith("exports/") and stored.startswith(b"PK")
+    assert body == stored and response["Content-Length"] == str(len(stored))
+    assert swept == 1
+    assert key not in s3.objects(endpoint, bucket)
+    assert client.get(url).status_code == 410
