@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.utils.translation import gettext_lazy as _
-from storages.backends.s3 import S3Storage
+from storages.backends.s3 import S3File, S3Storage
 from storages.utils import clean_name
 
 STREAM_CHUNK = 64 * 1024
@@ -60,6 +60,23 @@ def _guarded(method):
     return wrapper
 
 
+class _GuardedS3File(S3File):
+    """django-storages' file, whose body is fetched on first read: a store failing then
+    is :class:`StorageUnavailable` too."""
+
+    def _get_file(self):
+        try:
+            with _unavailable_on_errors():
+                return super()._get_file()
+        except StorageUnavailable:
+            if self._file is not None:  # the empty temporary copy
+                self._file.close()
+                self._file = None
+            raise
+
+    file = property(_get_file, S3File._set_file)
+
+
 class DocumentS3Storage(S3Storage):
     """django-storages' S3 backend with short timeouts, few retries, private objects, and
     its failures as :class:`StorageUnavailable`.
@@ -95,7 +112,16 @@ class DocumentS3Storage(S3Storage):
             retries={"total_max_attempts": 2, "mode": "standard"},
         )
 
-    _open = _guarded(S3Storage._open)
+    def _open(self, name, mode="rb"):
+        key = self._normalize_name(clean_name(name))
+        with _unavailable_on_errors():
+            try:
+                return _GuardedS3File(key, mode, self)
+            except ClientError as error:
+                if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
+                    raise FileNotFoundError(f"File does not exist: {name}") from error
+                raise
+
     _save = _guarded(S3Storage._save)
     delete = _guarded(S3Storage.delete)
     exists = _guarded(S3Storage.exists)

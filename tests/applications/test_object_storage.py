@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from pypdf import PdfReader
 
 from applications import services
 from applications.models import Document
+from common.storage import StorageUnavailable
 from programs.enums import Organisation
 from reviews.models import ExportFile
 from reviews.services import export_build, export_request, exports_sweep_expired
@@ -305,3 +307,16 @@ def test_background_exports_are_stored_downloaded_and_swept_in_the_bucket(
     assert swept == 1
     assert key not in s3.objects(endpoint, bucket)
     assert client.get(url).status_code == 410
+
+
+def test_a_store_that_stops_between_opening_and_reading_is_unavailable(settings, monkeypatch):
+    for name, value in s3.CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    with s3.s3_server() as url:
+        bucket = s3.new_bucket(url)
+        settings.STORAGES = {**settings.STORAGES, "default": s3.storage_setting(url, bucket)}
+        name = default_storage.save("documents/x.pdf", ContentFile(pdf_bytes()))
+        opened = default_storage.open(name, "rb")
+    # The server is stopped: the body, fetched on first read, cannot come.
+    with pytest.raises(StorageUnavailable):
+        opened.read()
