@@ -359,6 +359,9 @@ def export_detail(request, cycle_pk: int, export_pk: int):
     context = {"cycle": cycle, "export": export_file, "expired": export_file.is_expired()}
     if request.htmx:
         return render(request, "reviews/manage/_export_progress.html", context)
+    context["others"] = [
+        other for other in selectors.downloadable_exports(cycle) if other.pk != export_file.pk
+    ]
     return render(request, "reviews/manage/export.html", context)
 
 

@@ -349,3 +349,21 @@ def test_a_real_worker_builds_the_export(client, manager, tmp_path, settings):
     assert export.total == 3
     body = b"".join(client.get(_url("export_download", export)).streaming_content)
     assert load_workbook(io.BytesIO(body)).active.max_row == 4
+
+
+def test_export_page_lists_the_cycles_other_files_still_ready(client, manager, cycle):
+    older, expired = _ready(cycle, manager, ExportKind.APPLICATIONS), _ready(cycle, manager)
+    ExportFile.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(1))
+    elsewhere = _ready(cycle_under_review(manager.user, count=1)[0], manager)
+    current = _ready(cycle, manager)
+    client.force_login(manager.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(_url("export_detail", current)).content.decode()
+
+    section = html.split('id="other-exports"')[1].split("</section>")[0]
+    assert _url("export_download", older) in section
+    assert _url("export_download", expired) not in section
+    assert _url("export_download", current) not in section
+    assert _url("export_download", elsewhere) not in html
+    assert len(queries) < 20
