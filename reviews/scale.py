@@ -28,6 +28,7 @@ from applications.models import Application, Company, Consent, Membership, Statu
 from applications.validators import business_number_check_digit
 from programs.enums import TRACK_REFERENCE_PREFIX, CyclePhase, Field, Organisation, Track
 from programs.models import Criterion, Cycle, Program, ProgramManager
+from reviews import aggregates
 from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
 from reviews.models import (
     Assignment,
@@ -304,4 +305,6 @@ def seed_scale(*, applications: int, seed: int = 2027) -> ScaleCycle:
         ),
         batch_size=BATCH * 4,
     )
+    # Written in bulk, so the stored scores and aggregates are built once at the end.
+    aggregates.rebuild_cycle(cycle.pk)
     return ScaleCycle(cycle=cycle, manager_emails=manager_emails, reviewer_emails=reviewer_emails)
