@@ -72,7 +72,7 @@ def ranking(request, cycle_pk: int):
     filters = RankingFilterForm(request.GET or None, track_items=track_items)
     sort = filters.value("sort")
     descending = filters.descending
-    rows = selectors.ranking_view(
+    rows = selectors.ranking_queryset(
         cycle,
         field=filters.value("field"),
         status=filters.value("status"),
@@ -105,6 +105,7 @@ def ranking(request, cycle_pk: int):
                 return redirect(request.get_full_path())
     paginator = Paginator(rows, RANKING_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.ranking_rows(cycle, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     ticked = set(decision_form.data.getlist("applications")) if decision_form else set()
@@ -115,7 +116,7 @@ def ranking(request, cycle_pk: int):
             "cycle": cycle,
             "page": page,
             "rows": page.object_list,
-            "total": len(rows),
+            "total": paginator.count,
             "filters": filters,
             "filtered": any(filters.value(name) for name in ("field", "status", "item")),
             "sort": sort or "rank",
