@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications.enums import ApplicationStatus
-from programs.enums import Organisation
 
 from .. import exports, scoring, selectors, services
 from ..enums import DECISION_PHASES
@@ -175,36 +174,6 @@ def _decision_messages(request, outcome, decision: str) -> None:
                 )
             },
         )
-
-
-@login_required
-def decisions(request, cycle_pk: int):
-    """The decision list: outcomes, the quota, both organisations' approvals and the
-    announcement."""
-    cycle = _cycle_with_perm(request, cycle_pk, "reviews.view_ranking")
-    readiness = selectors.announcement_readiness(cycle)
-    manager = getattr(request.user, "program_manager", None)
-    return render(
-        request,
-        "reviews/manage/decisions.html",
-        {
-            "cycle": cycle,
-            "lists": selectors.decision_lists(cycle),
-            "counts": selectors.status_counts(cycle),
-            "selected": selectors.selected_count(cycle),
-            "readiness": readiness,
-            "history": selectors.approval_history(cycle),
-            "organisations": [
-                (value, label, readiness.approvals.get(value))
-                for value, label in Organisation.choices
-            ],
-            "my_organisation": manager.organisation if manager is not None else "",
-            "can_approve": rules.has_perm("reviews.approve_decisions", request.user, cycle),
-            "can_announce": rules.has_perm("reviews.announce_results", request.user, cycle),
-            "S": ApplicationStatus,
-            **_guard_context(cycle),
-        },
-    )
 
 
 def _guard_context(cycle) -> dict:
