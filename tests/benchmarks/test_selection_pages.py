@@ -16,6 +16,7 @@ from notifications.enums import NotificationKind
 from notifications.models import Notification
 from programs.enums import CyclePhase, Field, Organisation, Track
 from programs.models import Criterion, Cycle
+from reviews import aggregates
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.models import Assignment, CriterionScore, DecisionApproval, Review, Reviewer
 from reviews.services import cycle_announce
@@ -101,6 +102,7 @@ def big_cycle():
         for review in reviews
         for criterion in criteria
     )
+    aggregates.rebuild_cycle(cycle.pk)  # rows written in bulk: the stored scores once
     return cycle
 
 
