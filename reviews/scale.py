@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -307,4 +307,9 @@ def seed_scale(*, applications: int, seed: int = 2027) -> ScaleCycle:
     )
     # Written in bulk, so the stored scores and aggregates are built once at the end.
     aggregates.rebuild_cycle(cycle.pk)
+    if connection.vendor == "postgresql":
+        # After a bulk load the planner's row estimates are stale until autovacuum runs:
+        # refresh them, or the first pages plan the ranking view as for an empty table.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return ScaleCycle(cycle=cycle, manager_emails=manager_emails, reviewer_emails=reviewer_emails)
