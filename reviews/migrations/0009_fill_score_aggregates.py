@@ -11,6 +11,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0008_score_aggregates")]
+    # After 0011 too (merged from main meanwhile, also after 0007): one leaf.
+    dependencies = [("reviews", "0008_score_aggregates"), ("reviews", "0011_export_files")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
