@@ -308,3 +308,24 @@ class PoolForm(forms.Form):
 
     def reviewers(self) -> list:
         return [reviewer for name in self.fields for reviewer in self.cleaned_data[name]]
+
+
+class BulkDecisionForm(forms.Form):
+    """One decision for every application matching the decisions page's filter; the
+    confirmation sends back the count it showed (``expected``)."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note for the history (optional)"), required=False, max_length=1000
+    )
+    reason = forms.CharField(
+        label=_("Reason for selecting out of rank order"),
+        help_text=_(
+            "Asked when a selection passes over a better-ranked application; shown to the "
+            "other organisation's approver."
+        ),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

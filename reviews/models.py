@@ -2,7 +2,8 @@
 and the joint approval of a cycle's decisions.
 
 Status fields are written only by the transition services in ``reviews.services``.
-The score formula lives in ``reviews.scoring``; nothing here computes a score.
+The score formula lives in ``reviews.scoring``; nothing here computes a score. The stored
+score aggregates and the ranking view are in ``reviews.score_models``.
 """
 
 import uuid
@@ -29,6 +30,8 @@ from .enums import (
     Recommendation,
     ReviewStatus,
 )
+from .score_models import RankingEntry as RankingEntry
+from .score_models import ScoreAggregate as ScoreAggregate
 
 
 class Reviewer(models.Model):
@@ -218,6 +221,11 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    # Written with the submission by ``reviews.aggregates`` (``scoring.review_score``);
+    # ``None`` while a draft.
+    score = models.DecimalField(
+        _("score"), max_digits=23, decimal_places=20, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("review")

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -28,6 +28,7 @@ from applications.models import Application, Company, Consent, Membership, Statu
 from applications.validators import business_number_check_digit
 from programs.enums import TRACK_REFERENCE_PREFIX, CyclePhase, Field, Organisation, Track
 from programs.models import Criterion, Cycle, Program, ProgramManager
+from reviews import aggregates
 from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
 from reviews.models import (
     Assignment,
@@ -304,4 +305,11 @@ def seed_scale(*, applications: int, seed: int = 2027) -> ScaleCycle:
         ),
         batch_size=BATCH * 4,
     )
+    # Written in bulk, so the stored scores and aggregates are built once at the end.
+    aggregates.rebuild_cycle(cycle.pk)
+    if connection.vendor == "postgresql":
+        # After a bulk load the planner's row estimates are stale until autovacuum runs:
+        # refresh them, or the first pages plan the ranking view as for an empty table.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return ScaleCycle(cycle=cycle, manager_emails=manager_emails, reviewer_emails=reviewer_emails)

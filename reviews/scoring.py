@@ -12,6 +12,8 @@ The formula
 
        review score = Σ(wᵢ · sᵢ / maxᵢ) / Σwᵢ × 100
 
+   It is kept to ``STORED_PLACES`` (20) decimal places, half-up: the figure stored on the
+   review (``Review.score``) is the very figure the rest of the formula starts from.
    Only submitted reviews count, and a submitted review scores every criterion: a review
    missing a criterion, scoring an unknown one or scoring outside 0..max is invalid input
    and raises ``ValueError``.
@@ -124,6 +126,7 @@ NORMALISED_CENTRE = Decimal(50)
 NORMALISED_SCALE = Decimal(10)
 PRECISION = 28
 CENT = Decimal("0.01")
+STORED_PLACES = Decimal("1E-20")
 ORGANISATIONS = (Organisation.MSS.value, Organisation.IPARK.value)
 
 
@@ -144,6 +147,16 @@ class SubmittedReview:
     organisation: str
     application_id: int
     scores: Mapping[int, int | Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredReview:
+    """A submitted review reduced to its score (step 1), as stored on the review."""
+
+    reviewer_id: int
+    organisation: str
+    application_id: int
+    score: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +195,7 @@ class ApplicationScore:
 
 
 def review_score(review: SubmittedReview, criteria: Sequence[CriterionSpec]) -> Decimal:
-    """The review's weighted score, 0–100, unrounded (see the module docstring, step 1)."""
+    """The review's weighted score, 0–100, to ``STORED_PLACES`` (the module docstring, step 1)."""
     with localcontext(prec=PRECISION):
         return _review_score(review, criteria, sum(_dec(c.weight) for c in criteria))
 
@@ -207,22 +220,53 @@ def rank_cycle(
         total_weight = sum(_dec(criterion.weight) for criterion in criteria)
         if total_weight <= 0 or any(c.max_score <= 0 for c in criteria):
             raise ValueError("Criterion weights and maximum scores must be positive.")
-        scored = [(review, _review_score(review, criteria, total_weight)) for review in reviews]
-        pairs = {(review.reviewer_id, review.application_id) for review, _ in scored}
-        if len(pairs) != len(scored):
-            raise ValueError("A reviewer has more than one submitted review of an application.")
-        z_scores = _z_scores(scored)
-        by_application: dict[int, list[tuple[SubmittedReview, Decimal, Decimal]]] = defaultdict(
-            list
-        )
-        for (review, score), z in zip(scored, z_scores, strict=True):
-            by_application[review.application_id].append((review, score, z))
-        rows = [
-            _application_row(app, by_application.get(app.id, []), disagreement_threshold)
-            for app in applications
+        scored = [
+            ScoredReview(
+                review.reviewer_id,
+                review.organisation,
+                review.application_id,
+                _review_score(review, criteria, total_weight),
+            )
+            for review in reviews
         ]
+        rows = _application_rows(scored, applications, disagreement_threshold)
     rows.sort(key=_ranking_key)
     return [replace(row, rank=rank) for rank, row in enumerate(rows, start=1)]
+
+
+def score_applications(
+    reviews: Iterable[ScoredReview],
+    application_ids: Iterable[int],
+    *,
+    disagreement_threshold: Decimal = DISAGREEMENT_THRESHOLD,
+) -> dict[int, ApplicationScore]:
+    """Steps 2–4 for ``application_ids`` from already scored reviews (``ScoredReview``):
+    what ``reviews.aggregates`` stores. ``reviews`` are every submitted review of the cycle
+    (they all feed the normalisation). Rows carry no rank, reference nor reviews due."""
+    with localcontext(prec=PRECISION):
+        rows = _application_rows(
+            list(reviews),
+            [RankedApplication(pk, "", None, 0) for pk in application_ids],
+            disagreement_threshold,
+        )
+    return {row.application_id: row for row in rows}
+
+
+def _application_rows(
+    scored: list[ScoredReview],
+    applications: Iterable[RankedApplication],
+    disagreement_threshold: Decimal,
+) -> list[ApplicationScore]:
+    pairs = {(review.reviewer_id, review.application_id) for review in scored}
+    if len(pairs) != len(scored):
+        raise ValueError("A reviewer has more than one submitted review of an application.")
+    by_application: dict[int, list[tuple[ScoredReview, Decimal]]] = defaultdict(list)
+    for review, z in zip(scored, _z_scores(scored), strict=True):
+        by_application[review.application_id].append((review, z))
+    return [
+        _application_row(app, by_application.get(app.id, []), disagreement_threshold)
+        for app in applications
+    ]
 
 
 def _dec(value: int | Decimal) -> Decimal:
@@ -253,14 +297,14 @@ def _review_score(
                 f"Score {score} for criterion {criterion.id} is outside 0..{criterion.max_score}."
             )
         weighted += _dec(criterion.weight) * score / criterion.max_score
-    return weighted / total_weight * 100
+    return (weighted / total_weight * 100).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _z_scores(scored: list[tuple[SubmittedReview, Decimal]]) -> list[Decimal]:
+def _z_scores(scored: list[ScoredReview]) -> list[Decimal]:
     """Each review's z-score within its reviewer's reviews of the cycle (step 3)."""
     per_reviewer: dict[int, list[Decimal]] = defaultdict(list)
-    for review, score in scored:
-        per_reviewer[review.reviewer_id].append(score)
+    for review in scored:
+        per_reviewer[review.reviewer_id].append(review.score)
     scale: dict[int, tuple[Decimal, Decimal]] = {}
     for reviewer_id, scores in per_reviewer.items():
         mean = sum(scores) / len(scores)
@@ -268,9 +312,9 @@ def _z_scores(scored: list[tuple[SubmittedReview, Decimal]]) -> list[Decimal]:
         scale[reviewer_id] = (mean, variance.sqrt())
     zeros = Decimal(0)
     z_scores = []
-    for review, score in scored:
+    for review in scored:
         mean, deviation = scale[review.reviewer_id]
-        z_scores.append((score - mean) / deviation if deviation else zeros)
+        z_scores.append((review.score - mean) / deviation if deviation else zeros)
     return z_scores
 
 
@@ -291,15 +335,15 @@ def _round(value: Decimal | None) -> Decimal | None:
 
 def _application_row(
     application: RankedApplication,
-    reviews: list[tuple[SubmittedReview, Decimal, Decimal]],
+    reviews: list[tuple[ScoredReview, Decimal]],
     disagreement_threshold: Decimal,
 ) -> ApplicationScore:
     scores: dict[str, list[Decimal]] = {organisation: [] for organisation in ORGANISATIONS}
     z_scores: dict[str, list[Decimal]] = {organisation: [] for organisation in ORGANISATIONS}
-    for review, score, z in reviews:
-        scores[review.organisation].append(score)
+    for review, z in reviews:
+        scores[review.organisation].append(review.score)
         z_scores[review.organisation].append(z)
-    every_score = [score for _, score, _ in reviews]
+    every_score = [review.score for review, _ in reviews]
     combined_z = _combine(z_scores)
     spread = max(every_score) - min(every_score) if len(every_score) >= 2 else None
     return ApplicationScore(

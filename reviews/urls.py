@@ -50,6 +50,11 @@ urlpatterns += [
     path("manage/cycles/<int:cycle_pk>/ranking/", views.ranking, name="ranking"),
     path("manage/cycles/<int:cycle_pk>/decisions/", views.decisions, name="decisions"),
     path(
+        "manage/cycles/<int:cycle_pk>/decisions/all-matching/",
+        views.decisions_bulk,
+        name="decisions_bulk",
+    ),
+    path(
         "manage/cycles/<int:cycle_pk>/decisions/approve/",
         views.decisions_approve,
         name="decisions_approve",

@@ -3,9 +3,10 @@ announcement — each read by the program managers of the cycle, and written thr
 same services as the pages. Refusals reach the caller through the one exception handler
 (``common.api``): ``quota_exceeded``, ``already_announced``, ``not_ready`` …
 
-The ranking is paginated by page number, not by cursor: its order is computed (ranks,
-means and their sort keys come from the scores, not from an indexed column), so there is
-no stable column a cursor could carry."""
+The ranking is paginated by page number, not by cursor: it sorts by any of its scores,
+whose values move as reviews come in, so no column is a stable cursor; each page costs a
+fixed number of queries (the ranks come from the database view over the stored
+aggregates)."""
 
 import rules
 from django.http import Http404
@@ -83,14 +84,18 @@ class RankingView(_CycleManagerMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.ranking_rows(self.cycle, page)
+
     def get_queryset(self):
-        cycle = self.get_cycle()
+        cycle = self.cycle = self.get_cycle()
         query = self.request.query_params
         filters = RankingFilterForm(query, track_items=selectors.track_items_of(cycle))
         if not filters.is_valid():
             # The page ignores a stale filter in a shared link; an integrator is told.
             raise ValidationError(filters.errors)
-        return selectors.ranking_view(
+        return selectors.ranking_queryset(
             cycle,
             field=filters.value("field"),
             status=filters.value("status"),

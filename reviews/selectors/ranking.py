@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from applications.enums import DECIDED, ApplicationStatus
 from applications.models import Application
+from programs.enums import Organisation
 from programs.models import Cycle
 
 from ..enums import (
@@ -19,6 +20,7 @@ from ..enums import (
     ReviewStatus,
 )
 from ..models import (
+    Assignment,
     CriterionScore,
 )
 from ..scoring import (
@@ -222,3 +224,142 @@ def ranking_view(
         descending = sort in RANKING_SORT_DEFAULT_DESCENDING
     value = RANKING_SORTS[sort]
     return sorted(rows, key=lambda row: (_none_last(value(row), descending), row.score.rank))
+
+
+# --- The ranking read from the stored aggregates (``reviews.aggregates``) -----------------
+# The same rows as ``cycle_ranking`` (which stays as the specification's reference reading),
+# ranked by the database view ``reviews_ranking``: a fixed number of queries per page,
+# whatever the size of the cycle.
+
+_FIGURES = ("mean", "mss_mean", "ipark_mean", "combined", "normalised", "spread")
+_SORT_EXPRESSIONS = {
+    "rank": F("rank"),
+    "mean": F("agg_mean"),
+    "mss": F("agg_mss_mean"),
+    "ipark": F("agg_ipark_mean"),
+    "combined": F("agg_combined"),
+    "normalised": F("agg_normalised"),
+    "spread": F("agg_spread"),
+    "reviews": F("agg_completed_reviews"),
+}
+
+
+def ranking_queryset(
+    cycle: Cycle,
+    *,
+    field: str = "",
+    status: str = "",
+    item: str = "",
+    sort: str = "rank",
+    descending: bool | None = None,
+) -> QuerySet[Application]:
+    """The cycle's ranked applications as ``ranking_view`` lists them, each annotated with
+    its ``rank`` in the whole cycle, its stored figures (``agg_*``) and ``active_reviews``
+    (its active assignments). One query, however the ranking is filtered or sorted."""
+    active = (
+        Assignment.objects.filter(application=OuterRef("pk"), status=AssignmentStatus.ACTIVE)
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = (
+        Application.objects.filter(
+            cycle=cycle, status__in=RANKED_STATUSES, ranking_entry__cycle_id=cycle.pk
+        )
+        .select_related("company", "technology", "challenge")
+        .annotate(
+            rank=F("ranking_entry__rank"),
+            agg_completed_reviews=Coalesce(F("score_aggregate__completed_reviews"), 0),
+            agg_mss_reviews=Coalesce(F("score_aggregate__mss_reviews"), 0),
+            agg_ipark_reviews=Coalesce(F("score_aggregate__ipark_reviews"), 0),
+            agg_disagreement=Coalesce(F("score_aggregate__disagreement"), False),
+            active_reviews=Coalesce(Subquery(active), 0),
+            **{f"agg_{name}": F(f"score_aggregate__{name}") for name in _FIGURES},
+        )
+    )
+    if field:
+        queryset = queryset.alias(judged_field=APPLICATION_FIELD).filter(judged_field=field)
+    if status:
+        queryset = queryset.filter(status=status)
+    kind, _, pk = item.partition(":")
+    if kind in ("technology", "challenge") and pk.isdigit():
+        queryset = queryset.filter(**{f"{kind}_id": int(pk)})
+    if sort not in _SORT_EXPRESSIONS:
+        sort = "rank"
+    if descending is None:
+        descending = sort in RANKING_SORT_DEFAULT_DESCENDING
+    expression = _SORT_EXPRESSIONS[sort]
+    ordered = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return queryset.order_by(ordered, "rank")
+
+
+def ranking_rows(cycle: Cycle, applications) -> list[RankingRow]:
+    """``RankingRow``s of a page of ``ranking_queryset`` (one more query: the criterion
+    means of these applications)."""
+    applications = list(applications)
+    means = _criterion_means([application.pk for application in applications])
+    rows = []
+    for application in applications:
+        application.cycle = cycle
+        rows.append(
+            RankingRow(
+                application=application,
+                score=_score_of(application, cycle),
+                criterion_means=means.get(application.pk, {}),
+            )
+        )
+    return rows
+
+
+def iter_cycle_ranking(cycle: Cycle, *, chunk: int = 1000):
+    """Every ``RankingRow`` of the cycle in rank order, ``chunk`` at a time (two queries
+    per chunk), for exports that stream."""
+    queryset = ranking_queryset(cycle)
+    last = 0
+    while True:
+        applications = list(queryset.filter(ranking_entry__rank__gt=last)[:chunk])
+        if not applications:
+            return
+        yield from ranking_rows(cycle, applications)
+        last = applications[-1].rank
+
+
+def _score_of(application: Application, cycle: Cycle) -> ApplicationScore:
+    missing = tuple(
+        organisation
+        for organisation, count in (
+            (Organisation.MSS.value, application.agg_mss_reviews),
+            (Organisation.IPARK.value, application.agg_ipark_reviews),
+        )
+        if not count
+    )
+    return ApplicationScore(
+        application_id=application.pk,
+        reference=application.reference or "",
+        submitted_at=application.submitted_at,
+        rank=application.rank,
+        completed_reviews=application.agg_completed_reviews,
+        required_reviews=max(cycle.reviews_per_application, application.active_reviews),
+        disagreement=application.agg_disagreement,
+        missing_organisations=missing,
+        **{name: getattr(application, f"agg_{name}") for name in _FIGURES},
+    )
+
+
+def _criterion_means(application_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    cent = Decimal("0.01")
+    means: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for application_id, criterion_id, total, count in (
+        CriterionScore.objects.filter(
+            review__status=ReviewStatus.SUBMITTED,
+            review__assignment__status=AssignmentStatus.ACTIVE,
+            review__assignment__application_id__in=application_ids,
+        )
+        .values_list("review__assignment__application_id", "criterion_id")
+        .annotate(total=Sum("score"), count=Count("pk"))
+        .values_list("review__assignment__application_id", "criterion_id", "total", "count")
+        .order_by()
+    ):
+        means[application_id][criterion_id] = (Decimal(total) / count).quantize(cent)
+    return means

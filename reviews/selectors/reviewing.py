@@ -4,7 +4,7 @@ reviews and conflicts."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -54,20 +54,15 @@ def reviewer_visibility(user) -> Q:
 
 @dataclass
 class ReviewerCycle:
-    """A cycle in a reviewer's dashboard: the pledge, their active assignments, progress."""
+    """A cycle in a reviewer's dashboard: the pledge, progress over all their active
+    assignments of the cycle (``done`` of ``total``) and the assignments of the page shown."""
 
     cycle: Cycle
     pledge: PledgeAcceptance | None
     assignments: list[Assignment]
     conflicted_company_ids: frozenset[int]
-
-    @property
-    def total(self) -> int:
-        return len(self.assignments)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for assignment in self.assignments if review_state(assignment) == "submitted")
+    total: int = 0
+    done: int = 0
 
     @property
     def is_blind(self) -> bool:
@@ -88,27 +83,48 @@ def review_state(assignment: Assignment) -> str:
         return "not_started"
 
 
-def reviewer_cycles(reviewer: Reviewer) -> list[ReviewerCycle]:
-    """The reviewer's active assignments grouped by cycle (review due first), with the
-    pledge of each cycle. A fixed number of queries, however many assignments."""
-    assignments = list(
+def reviewer_assignments(reviewer: Reviewer) -> QuerySet[Assignment]:
+    """The reviewer's active assignments, review due first (the dashboard pages them)."""
+    return (
         Assignment.objects.filter(reviewer=reviewer, status=AssignmentStatus.ACTIVE)
-        .select_related("application__company", "application__cycle__program", "review")
-        .order_by("application__cycle__review_due_at", "application__reference")
+        .select_related("application__company", "application__cycle__program")
+        .annotate(review_status=F("review__status"))
+        .order_by("application__cycle__review_due_at", "application__reference", "pk")
     )
+
+
+def reviewer_cycles(reviewer: Reviewer, assignments=None) -> list[ReviewerCycle]:
+    """The cycles of the reviewer's active assignments (review due first) with the pledge
+    and progress of each, and ``assignments`` (a page of ``reviewer_assignments``; all of
+    them when ``None``) grouped by cycle. A fixed number of queries, however many."""
+    if assignments is None:
+        assignments = reviewer_assignments(reviewer)
+    counts = (
+        Assignment.objects.filter(reviewer=reviewer, status=AssignmentStatus.ACTIVE)
+        .values("application__cycle")
+        .annotate(
+            total=Count("pk"), done=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED))
+        )
+        .values_list("application__cycle", "total", "done")
+    )
+    progress = {cycle_id: (total, done) for cycle_id, total, done in counts}
+    cycles = Cycle.objects.filter(pk__in=list(progress)).select_related("program")
     pledges = {pledge.cycle_id: pledge for pledge in reviewer.pledges.all()}
     conflicts = frozenset(reviewer.conflicts.values_list("company_id", flat=True))
-    by_cycle: dict[int, ReviewerCycle] = {}
+    by_cycle = {
+        cycle.pk: ReviewerCycle(
+            cycle=cycle,
+            pledge=pledges.get(cycle.pk),
+            assignments=[],
+            conflicted_company_ids=conflicts,
+            total=progress[cycle.pk][0],
+            done=progress[cycle.pk][1],
+        )
+        for cycle in sorted(cycles, key=lambda c: (c.review_due_at, c.pk))
+    }
     for assignment in assignments:
-        cycle = assignment.application.cycle
-        entry = by_cycle.get(cycle.pk)
-        if entry is None:
-            entry = by_cycle[cycle.pk] = ReviewerCycle(
-                cycle=cycle,
-                pledge=pledges.get(cycle.pk),
-                assignments=[],
-                conflicted_company_ids=conflicts,
-            )
+        entry = by_cycle[assignment.application.cycle_id]
+        assignment.application.cycle = entry.cycle
         entry.assignments.append(assignment)
     return list(by_cycle.values())
 

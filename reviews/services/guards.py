@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -72,19 +74,14 @@ def passed_over(cycle: Cycle, selecting: Iterable[int]) -> list[PassedOver]:
     """The applications of ``selecting`` that rank below an eligible application which is
     not (and is not being) selected, each with the best-ranked such application."""
     selecting = set(selecting)
-    rows = selectors.cycle_ranking(cycle)
-    result = []
-    best_passed = None  # the best-ranked application passed over so far, in rank order
-    for row in sorted(rows, key=lambda r: r.score.rank):
-        application = row.application
-        if application.pk in selecting:
-            if best_passed is not None:
-                result.append(
-                    PassedOver(application, row.score.rank, best_passed[0], best_passed[1])
-                )
-        elif application.status in PASSED_OVER and best_passed is None:
-            best_passed = (application, row.score.rank)
-    return result
+    ranked = selectors.ranking_queryset(cycle)  # rank order, from the stored aggregates
+    best = ranked.filter(status__in=PASSED_OVER).exclude(pk__in=selecting).first()
+    if best is None:
+        return []
+    return [
+        PassedOver(application, application.rank, best, best.rank)
+        for application in ranked.filter(pk__in=selecting, rank__gt=best.rank)
+    ]
 
 
 def missing_reviews(cycle: Cycle, *, without_override: bool = True) -> list[tuple]:
@@ -98,12 +95,20 @@ def missing_reviews(cycle: Cycle, *, without_override: bool = True) -> list[tupl
                 cycle=cycle, kind=OverrideKind.MISSING_REVIEWS
             ).values_list("application_id", flat=True)
         )
+    incomplete = (
+        selectors.ranking_queryset(cycle)
+        .filter(status__in=GUARDED_OUTCOMES)
+        .exclude(pk__in=overridden)
+        .alias(required=Greatest(Value(cycle.reviews_per_application), F("active_reviews")))
+        .filter(
+            Q(agg_completed_reviews__lt=F("required"))
+            | Q(agg_mss_reviews=0)
+            | Q(agg_ipark_reviews=0)
+        )
+    )
     return [
         (row.application, row.score.completed_reviews, row.score.required_reviews)
-        for row in selectors.cycle_ranking(cycle)
-        if row.application.status in GUARDED_OUTCOMES
-        and not row.score.is_complete
-        and row.application.pk not in overridden
+        for row in selectors.ranking_rows(cycle, incomplete)
     ]
 
 

@@ -24,6 +24,7 @@ from programs.enums import CyclePhase
 from programs.models import Cycle
 from programs.services import cycle_transition
 
+from .. import aggregates
 from ..enums import (
     SCORING_PHASES,
     AssignmentStatus,
@@ -415,6 +416,7 @@ def review_submit(*, assignment: Assignment, actor, now: datetime | None = None)
             now=now,
             fields=["submitted_at"],
         )
+        aggregates.review_scored(review, cycle=locked.application.cycle)
     return review
 
 
@@ -444,6 +446,7 @@ def review_reopen(*, review: Review, actor, reason: str, now: datetime | None = 
             now=now,
             fields=["submitted_at"],
         )
+        aggregates.review_unscored(locked, cycle=review.assignment.application.cycle)
         _notify_reopened(locked, reason=reason, actor=actor)
     return locked
 

@@ -3,6 +3,7 @@ screening, assignment), ``reviewing`` (reviewers), ``selection`` (ranking, decis
 approvals, announcement, dashboard, exports). ``reviews.urls`` refers to them as
 ``views.<name>``."""
 
+from .deciding import DECISIONS_PAGE_SIZE, decisions, decisions_bulk
 from .managing import (
     SCREENING_FILTERS,
     assignment,
@@ -32,7 +33,6 @@ from .selection import (
     announce,
     announcement_progress,
     dashboard,
-    decisions,
     decisions_approval_withdraw,
     decisions_approve,
     export,
@@ -43,6 +43,7 @@ from .selection import (
 )
 
 __all__ = [
+    "DECISIONS_PAGE_SIZE",
     "FORMULA_CONSTANTS",
     "RANKING_PAGE_SIZE",
     "SCREENING_FILTERS",
@@ -56,6 +57,7 @@ __all__ = [
     "decisions",
     "decisions_approval_withdraw",
     "decisions_approve",
+    "decisions_bulk",
     "decline",
     "export",
     "export_detail",

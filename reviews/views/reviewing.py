@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from applications.selectors import answer_sections
 
 from .. import selectors, services
 from ..enums import AssignmentStatus, ReviewStatus
+from ..filters import AssignmentFilter
 from ..forms import (
     ConflictForm,
     PledgeForm,
@@ -26,6 +28,8 @@ from ..forms import (
 from ..models import ConflictDeclaration
 from ..pledge import PLEDGE
 from ._common import _add_errors, _labelled_errors, _message, _safe_next
+
+ASSIGNMENTS_PAGE_SIZE = 50
 
 # --- Reviewers ------------------------------------------------------------------------------
 
@@ -39,11 +43,28 @@ def _reviewer_or_404(request):
 
 @login_required
 def reviewer_dashboard(request):
+    """The reviewer's assignments by cycle with each cycle's progress; the assignments
+    paginated and filtered (where the review stands, reference), the filter kept across
+    pages."""
     reviewer = _reviewer_or_404(request)
+    assignment_filter = AssignmentFilter(
+        request.GET, queryset=selectors.reviewer_assignments(reviewer)
+    )
+    page = Paginator(assignment_filter.matching(), ASSIGNMENTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = urlencode([(k, request.GET[k]) for k in ("q", "state") if request.GET.get(k)])
     return render(
         request,
         "reviews/reviewer/dashboard.html",
-        {"reviewer": reviewer, "cycles": selectors.reviewer_cycles(reviewer)},
+        {
+            "reviewer": reviewer,
+            "cycles": selectors.reviewer_cycles(reviewer, page.object_list),
+            "page": page,
+            "filter": assignment_filter,
+            "filtered": bool(query),
+            "query": query,
+        },
     )
 
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from applications.enums import ApplicationStatus
 from common.storage import open_for_streaming
-from programs.enums import Organisation
 
 from .. import exports, scoring, selectors, services
 from ..enums import DECISION_PHASES, ExportStatus
@@ -74,7 +73,7 @@ def ranking(request, cycle_pk: int):
     filters = RankingFilterForm(request.GET or None, track_items=track_items)
     sort = filters.value("sort")
     descending = filters.descending
-    rows = selectors.ranking_view(
+    rows = selectors.ranking_queryset(
         cycle,
         field=filters.value("field"),
         status=filters.value("status"),
@@ -107,6 +106,7 @@ def ranking(request, cycle_pk: int):
                 return redirect(request.get_full_path())
     paginator = Paginator(rows, RANKING_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.ranking_rows(cycle, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     ticked = set(decision_form.data.getlist("applications")) if decision_form else set()
@@ -117,7 +117,7 @@ def ranking(request, cycle_pk: int):
             "cycle": cycle,
             "page": page,
             "rows": page.object_list,
-            "total": len(rows),
+            "total": paginator.count,
             "filters": filters,
             "filtered": any(filters.value(name) for name in ("field", "status", "item")),
             "sort": sort or "rank",
@@ -176,36 +176,6 @@ def _decision_messages(request, outcome, decision: str) -> None:
                 )
             },
         )
-
-
-@login_required
-def decisions(request, cycle_pk: int):
-    """The decision list: outcomes, the quota, both organisations' approvals and the
-    announcement."""
-    cycle = _cycle_with_perm(request, cycle_pk, "reviews.view_ranking")
-    readiness = selectors.announcement_readiness(cycle)
-    manager = getattr(request.user, "program_manager", None)
-    return render(
-        request,
-        "reviews/manage/decisions.html",
-        {
-            "cycle": cycle,
-            "lists": selectors.decision_lists(cycle),
-            "counts": selectors.status_counts(cycle),
-            "selected": selectors.selected_count(cycle),
-            "readiness": readiness,
-            "history": selectors.approval_history(cycle),
-            "organisations": [
-                (value, label, readiness.approvals.get(value))
-                for value, label in Organisation.choices
-            ],
-            "my_organisation": manager.organisation if manager is not None else "",
-            "can_approve": rules.has_perm("reviews.approve_decisions", request.user, cycle),
-            "can_announce": rules.has_perm("reviews.announce_results", request.user, cycle),
-            "S": ApplicationStatus,
-            **_guard_context(cycle),
-        },
-    )
 
 
 def _guard_context(cycle) -> dict:

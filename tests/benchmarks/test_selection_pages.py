@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from notifications.enums import NotificationKind
 from notifications.models import Notification
 from programs.enums import CyclePhase, Field, Organisation, Track
 from programs.models import Criterion, Cycle
+from reviews import aggregates
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.models import (
     Assignment,
@@ -108,6 +110,9 @@ def big_cycle():
         for review in reviews
         for criterion in criteria
     )
+    aggregates.rebuild_cycle(cycle.pk)  # rows written in bulk: the stored scores once
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's estimates after the bulk load
     return cycle
 
 

@@ -167,6 +167,11 @@ PAGES: list[Page] = [
     ),
     # Reviewers
     Page(MSS_REVIEWER, "reviewer dashboard", lambda s: reverse("reviews:reviewer_dashboard")),
+    Page(
+        MSS_REVIEWER,
+        "reviewer dashboard (filtered)",
+        lambda s: reverse("reviews:reviewer_dashboard") + "?state=not_started&q=SS",
+    ),
     Page(MSS_REVIEWER, "reviewer profile", lambda s: reverse("reviews:reviewer_profile")),
     Page(MSS_REVIEWER, "pledge", lambda s: reverse("reviews:pledge", args=[s.unpledged.pk])),
     Page(
@@ -193,6 +198,19 @@ PAGES: list[Page] = [
     Page(MANAGER, "assignment", _manage("assignment")),
     Page(MANAGER, "ranking", _manage("ranking")),
     Page(MANAGER, "decisions", _manage("decisions")),
+    Page(
+        MANAGER,
+        "decisions (filtered, second page)",
+        lambda s: reverse("reviews:decisions", args=[s.pilot.pk]) + "?q=SS&page_under_review=2",
+    ),
+    Page(
+        MANAGER,
+        "decision for every matching application (confirmation)",
+        lambda s: (
+            reverse("reviews:decisions_bulk", args=[s.pilot.pk])
+            + "?decision=waitlisted&status=under_review"
+        ),
+    ),
     Page(MANAGER, "announce (confirmation)", _manage("announce_confirm")),
     Page(MANAGER, "dashboard", _manage("dashboard")),
     Page(

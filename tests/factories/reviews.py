@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from programs.enums import Field, Organisation
+from reviews import aggregates
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.models import Assignment, CriterionScore, Review, Reviewer
 
@@ -45,4 +46,9 @@ def submitted_review(application, reviewer, scores: dict, **kwargs) -> Review:
         CriterionScore(review=review, criterion=criterion, score=score)
         for criterion, score in scores.items()
     )
+    if len(scores) == application.cycle.criteria.count():
+        # What the submission service does in its transaction: the stored score and the
+        # aggregates the ranking reads (a partial review stays unscored, as the formula
+        # refuses it).
+        aggregates.review_scored(review, cycle=application.cycle)
     return review
