@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -21,7 +22,7 @@ from programs.enums import ANNOUNCED_PHASES
 from programs.models import Cycle, Program
 
 from . import extensions
-from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus
+from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus, MembershipRole
 from .models import Application, Company, Document, Invitation, Membership, StatusChange
 
 
@@ -279,3 +280,15 @@ def applications_for_api(user) -> QuerySet[Application]:
             output_field=CharField(),
         ),
     )
+
+
+def company_language(company: Company) -> str:
+    """The language the company reads: its owner's preferred language (the portal's
+    default if the owner is gone). Reviewers writing to the company are told it."""
+    owner = (
+        Membership.objects.filter(company=company, role=MembershipRole.OWNER)
+        .select_related("user")
+        .first()
+    )
+    language = owner.user.preferred_language if owner else ""
+    return language or settings.LANGUAGE_CODE
