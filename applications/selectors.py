@@ -7,6 +7,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -24,6 +25,7 @@ from programs.models import Cycle, Program
 from . import extensions
 from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus, MembershipRole
 from .models import Application, Company, Document, Invitation, Membership, StatusChange
+from .requirements import answer_fields
 
 
 def companies_of(user) -> QuerySet[Company]:
@@ -292,3 +294,24 @@ def company_language(company: Company) -> str:
     )
     language = owner.user.preferred_language if owner else ""
     return language or settings.LANGUAGE_CODE
+
+
+def dashboard_applications_of(user) -> QuerySet[Application]:
+    """The dashboard's applications, each with ``document_count`` (for ``is_empty_draft``)."""
+    return (
+        applications_of_member(user)
+        .annotate(document_count=Count("documents", distinct=True))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def is_empty_draft(application: Application) -> bool:
+    """A draft with no answer and no document (started before drafts waited for the first
+    save, or emptied since): the dashboard offers to delete it."""
+    if application.status != ApplicationStatus.DRAFT:
+        return False
+    documents = getattr(application, "document_count", None)
+    if documents is None:
+        documents = application.documents.count()
+    answers = [getattr(application, name) for name in answer_fields(application.track)]
+    return not documents and all(value in (None, "", [], 0) for value in answers)
