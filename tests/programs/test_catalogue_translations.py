@@ -326,3 +326,27 @@ def test_wizard_choice_cards_show_the_translation_or_the_marked_original(client,
     assert "課題の日本語名" in content
     assert f'<span lang="en">{challenge.problem_statement_en}</span>' in content
     assert JAPANESE_BADGE in content
+
+
+def test_the_chosen_technology_in_the_answers_is_marked_when_untranslated(client, applicant):
+    from applications import services as application_services
+    from tests.factories import draft_application
+
+    application = draft_application(user=applicant, track=Track.JOINT_RND)
+    technology = application.cycle.technologies.get()
+    application_services.application_update(
+        application=application,
+        actor=applicant,
+        data={"technology": technology},
+        expected_version=1,
+    )
+    client.force_login(applicant)
+
+    content = _in(
+        client,
+        "ko",
+        reverse("applications:edit", kwargs={"pk": application.pk, "step": "review"}),
+    )
+
+    assert f'<span lang="en">{technology.title_en}</span>' in content
+    assert KOREAN_BADGE in content
