@@ -113,7 +113,10 @@ def _company(number, name_ko, name_en, field, email, owner_name) -> Company:
             "website": "",
             "representative": owner_name.split(" (")[0],
             "address": "Pangyo Techno Valley, Seongnam, Gyeonggi (fictional address)",
-            "description": f"{name_en}: a fictional company for the demo.",
+            # A company writes its own texts once, for readers in Korea and Japan alike.
+            "description": f"{name_ko}: 데모용 가상 회사입니다.\n"
+            f"{name_en}: a fictional company for the demo.\n"
+            f"{name_en}：デモ用の架空の会社です。",
             "created_by": owner,
         },
     )

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -21,8 +23,9 @@ from programs.enums import ANNOUNCED_PHASES
 from programs.models import Cycle, Program
 
 from . import extensions
-from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus
+from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus, MembershipRole
 from .models import Application, Company, Document, Invitation, Membership, StatusChange
+from .requirements import answer_fields
 
 
 def companies_of(user) -> QuerySet[Company]:
@@ -279,3 +282,36 @@ def applications_for_api(user) -> QuerySet[Application]:
             output_field=CharField(),
         ),
     )
+
+
+def company_language(company: Company) -> str:
+    """The language the company reads: its owner's preferred language (the portal's
+    default if the owner is gone). Reviewers writing to the company are told it."""
+    owner = (
+        Membership.objects.filter(company=company, role=MembershipRole.OWNER)
+        .select_related("user")
+        .first()
+    )
+    language = owner.user.preferred_language if owner else ""
+    return language or settings.LANGUAGE_CODE
+
+
+def dashboard_applications_of(user) -> QuerySet[Application]:
+    """The dashboard's applications, each with ``document_count`` (for ``is_empty_draft``)."""
+    return (
+        applications_of_member(user)
+        .annotate(document_count=Count("documents", distinct=True))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def is_empty_draft(application: Application) -> bool:
+    """A draft with no answer and no document (started before drafts waited for the first
+    save, or emptied since): the dashboard offers to delete it."""
+    if application.status != ApplicationStatus.DRAFT:
+        return False
+    documents = getattr(application, "document_count", None)
+    if documents is None:
+        documents = application.documents.count()
+    answers = [getattr(application, name) for name in answer_fields(application.track)]
+    return not documents and all(value in (None, "", [], 0) for value in answers)

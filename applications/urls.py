@@ -7,6 +7,16 @@ app_name = "applications"
 urlpatterns = [
     path("applications/", views.dashboard, name="dashboard"),
     path("applications/start/<int:cycle>/", views.application_start, name="start"),
+    path(
+        "applications/new/<int:cycle>/<int:company>/<slug:step>/",
+        views.application_new,
+        name="new",
+    ),
+    path(
+        "applications/new/<int:cycle>/<int:company>/<slug:step>/autosave/",
+        views.application_new_autosave,
+        name="new_autosave",
+    ),
     path("applications/<int:pk>/", views.application_detail, name="detail"),
     path("applications/<int:pk>/edit/<slug:step>/", views.application_edit, name="edit"),
     path(

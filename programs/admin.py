@@ -108,14 +108,14 @@ class CycleAdmin(TranslationAdmin):
 
 
 @admin.register(Technology)
-class TechnologyAdmin(admin.ModelAdmin):
+class TechnologyAdmin(TranslationAdmin):
     list_display = ["title", "holder", "holder_type", "field", "trl", "ip_status", "is_active"]
     list_filter = ["is_active", "field", "holder_type", "ip_status", "trl"]
     search_fields = ["title", "holder", "summary"]
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(TranslationAdmin):
     list_display = ["title", "company", "field", "is_active"]
     list_filter = ["is_active", "field"]
     search_fields = ["title", "company", "problem_statement"]

@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.demo import demo_user
 from common.demo import DemoLogin, translated, upsert
 
-from .enums import CyclePhase, DocumentKind, Field, HolderType, IPStatus, Organisation, Track
+from .demo_catalogue import CHALLENGES, TECHNOLOGIES
+from .enums import CyclePhase, DocumentKind, Organisation, Track
 from .models import Challenge, Criterion, Cycle, Program, ProgramManager, Technology
 from .services import cycle_transition
 
@@ -168,132 +169,6 @@ REQUIRED_DOCUMENTS = {
     Track.OPEN_INNOVATION: [DocumentKind.BUSINESS_PLAN, DocumentKind.PITCH_DECK],
 }
 
-TECHNOLOGIES = [
-    {
-        "title": "Xeno-free expansion medium for iPS-derived cardiomyocytes",
-        "holder": "Shonan Northern University (fictional)",
-        "holder_type": HolderType.UNIVERSITY,
-        "field": Field.REGENERATIVE_MEDICINE,
-        "trl": 4,
-        "ip_status": IPStatus.GRANTED,
-        "summary": "A chemically defined medium that expands iPS-derived cardiomyocytes 40-fold "
-        "without animal components, with batch-to-batch variability under 5%.",
-    },
-    {
-        "title": "Lipid nanoparticle for liver-sparing gene delivery",
-        "holder": "Miura Institute of Biomolecular Research (fictional)",
-        "holder_type": HolderType.RESEARCH_INSTITUTE,
-        "field": Field.GENE_THERAPY,
-        "trl": 3,
-        "ip_status": IPStatus.PENDING,
-        "summary": "An ionisable lipid formulation that redirects mRNA payloads away from the "
-        "liver toward muscle tissue in rodent models.",
-    },
-    {
-        "title": "Closed automated CAR-T manufacturing cassette",
-        "holder": "Sagami Cellworks K.K. (fictional)",
-        "holder_type": HolderType.COMPANY,
-        "field": Field.CELL_THERAPY,
-        "trl": 6,
-        "ip_status": IPStatus.GRANTED,
-        "summary": "A single-use cassette that runs transduction, expansion and formulation of "
-        "CAR-T cells in a closed system within nine days.",
-    },
-    {
-        "title": "Cartilage organoid scaffold from decellularised matrix",
-        "holder": "Enoshima Medical College (fictional)",
-        "holder_type": HolderType.UNIVERSITY,
-        "field": Field.REGENERATIVE_MEDICINE,
-        "trl": 3,
-        "ip_status": IPStatus.KNOW_HOW,
-        "summary": "A porous scaffold that supports chondrocyte organoids with load-bearing "
-        "properties close to native cartilage.",
-    },
-    {
-        "title": "AAV capsid library for retinal targeting",
-        "holder": "Fujisawa Vision Research Center (fictional)",
-        "holder_type": HolderType.RESEARCH_INSTITUTE,
-        "field": Field.GENE_THERAPY,
-        "trl": 4,
-        "ip_status": IPStatus.PENDING,
-        "summary": "Engineered capsids with threefold higher photoreceptor transduction after "
-        "intravitreal injection in non-human primates.",
-    },
-    {
-        "title": "Machine-learning potency assay for MSC batches",
-        "holder": "Kamakura Analytics Co., Ltd. (fictional)",
-        "holder_type": HolderType.COMPANY,
-        "field": Field.ICT,
-        "trl": 5,
-        "ip_status": IPStatus.UNPROTECTED,
-        "summary": "Image-based prediction of mesenchymal stromal cell potency from morphology, "
-        "replacing a two-week functional assay.",
-    },
-]
-
-CHALLENGES = [
-    {
-        "company": "Kamakura Pharma Co. (fictional)",
-        "title": "Predicting patient drop-out in long oncology trials",
-        "problem_statement": "Up to a third of participants leave our phase II oncology trials "
-        "before the primary endpoint. We need to identify at-risk participants early.",
-        "expected_outcome": "A validated model or service that flags at-risk participants from "
-        "routinely collected trial data, with a workflow for site staff.",
-        "field": Field.ICT,
-        "poc_terms": "Six months; up to JPY 10 million; de-identified historical trial data "
-        "provided under NDA; results jointly owned, licence terms negotiated after the PoC.",
-    },
-    {
-        "company": "Enoshima Therapeutics K.K. (fictional)",
-        "title": "Cold-chain-free transport of cell therapy products",
-        "problem_statement": "Cryopreserved cell products need liquid nitrogen shippers that "
-        "limit our reach to regional hospitals.",
-        "expected_outcome": "A formulation or device that keeps viability above 85% for 72 hours "
-        "at 2–8 °C.",
-        "field": Field.CELL_THERAPY,
-        "poc_terms": "Four months; materials and analytics at iPark provided; "
-        "startup keeps its background IP.",
-    },
-    {
-        "company": "Shonan Biologics Inc. (fictional)",
-        "title": "Reducing host-cell protein in AAV downstream processing",
-        "problem_statement": "Host-cell protein levels in our AAV purification exceed targets "
-        "at 200 L scale.",
-        "expected_outcome": "A purification step or resin that halves host-cell protein with "
-        "no more than 10% yield loss.",
-        "field": Field.GENE_THERAPY,
-        "poc_terms": "Five months; process samples provided; joint evaluation at iPark.",
-    },
-    {
-        "company": "Kamakura Pharma Co. (fictional)",
-        "title": "Automated literature surveillance for pharmacovigilance",
-        "problem_statement": "Our safety team screens thousands of Japanese and Korean articles "
-        "by hand each month for adverse event reports.",
-        "expected_outcome": "A bilingual screening tool with recall above 95% against our "
-        "labelled archive.",
-        "field": Field.ICT,
-        "poc_terms": "Three months; labelled archive under NDA; fixed fee of JPY 5 million.",
-    },
-    {
-        "company": "Tsujido Regenerative Labs (fictional)",
-        "title": "Non-invasive monitoring of engrafted tissue",
-        "problem_statement": "We lack a way to monitor the viability of engrafted "
-        "iPS-derived tissue without biopsy.",
-        "expected_outcome": "An imaging or biomarker approach validated in a large-animal model.",
-        "field": Field.REGENERATIVE_MEDICINE,
-        "poc_terms": "Six months; animal facility access at iPark; co-authorship of results.",
-    },
-    {
-        "company": "Enoshima Therapeutics K.K. (fictional)",
-        "title": "Digital consent for decentralised trials",
-        "problem_statement": "Paper consent slows enrolment for our trials that recruit in both "
-        "Japan and Korea.",
-        "expected_outcome": "An e-consent workflow compliant with Japanese and Korean guidance.",
-        "field": Field.ICT,
-        "poc_terms": "Four months; regulatory advice from our team; pilot at two sites.",
-    },
-]
-
 CYCLE_DESCRIPTIONS = {  # (English, Korean, Japanese); {quota} is the selection quota
     Track.STARTUP_SUPPORT: (
         "Up to {quota} startups are selected for demonstration and clinical preparation at "
@@ -337,19 +212,14 @@ def demo_timeline(today=None) -> dict[str, datetime]:
     }
 
 
+def _split(spec: dict) -> tuple[dict, dict]:
+    """(lookup by the English title, the other values) of a catalogue item."""
+    return {"title_en": spec["title_en"]}, {k: v for k, v in spec.items() if k != "title_en"}
+
+
 def _seed_catalogue():
-    technologies = [
-        upsert(
-            Technology, {"title": spec["title"]}, {k: v for k, v in spec.items() if k != "title"}
-        )[0]
-        for spec in TECHNOLOGIES
-    ]
-    challenges = [
-        upsert(
-            Challenge, {"title": spec["title"]}, {k: v for k, v in spec.items() if k != "title"}
-        )[0]
-        for spec in CHALLENGES
-    ]
+    technologies = [upsert(Technology, *_split(spec))[0] for spec in TECHNOLOGIES]
+    challenges = [upsert(Challenge, *_split(spec))[0] for spec in CHALLENGES]
     return technologies, challenges
 
 

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .catalogue import localized_fields
 from .enums import PUBLIC_PHASES, TRL_CHOICES, Field, HolderType, IPStatus
 from .models import Challenge, Cycle, Technology
 
@@ -41,7 +42,8 @@ class TechnologyFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return _search(queryset, ["title", "holder", "summary"], value)
+        # Every language's text, so that an untranslated item shown in English is found too.
+        return _search(queryset, [*localized_fields(Technology), "holder"], value)
 
 
 class ChallengeFilter(django_filters.FilterSet):
@@ -60,6 +62,4 @@ class ChallengeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return _search(
-            queryset, ["title", "company", "problem_statement", "expected_outcome"], value
-        )
+        return _search(queryset, [*localized_fields(Challenge), "company"], value)

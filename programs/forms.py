@@ -5,9 +5,10 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.text import format_lazy, slugify
+from django.utils.text import capfirst, format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from .catalogue import TEXT_FIELDS
 from .enums import ActivityKind, DocumentKind, Track
 from .models import Challenge, Cycle, Program, Technology
 
@@ -417,3 +418,18 @@ class ReopenForm(forms.Form):
 
 class ExtendForm(forms.Form):
     closes_at = local_datetime_field(_("New closing date"))
+
+
+class CatalogueTextsForm(forms.Form):
+    """An item's texts (technology or challenge) in English, Korean and Japanese."""
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        for name in TEXT_FIELDS[type(item)]:
+            label = capfirst(type(item)._meta.get_field(name).verbose_name)
+            _translated_fields(self, name, label, required_en=True, textarea=name != "title")
+        for name, field in self.fields.items():
+            self.initial[name] = getattr(item, name) or ""
+            field.widget.attrs["lang"] = name.rsplit("_", 1)[1]
+        self.helper = _helper()

@@ -3,7 +3,7 @@ name_ko, name_ja … and falls back to English when a translation is empty)."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Criterion, Cycle, Program
+from .models import Challenge, Criterion, Cycle, Program, Technology
 
 
 @register(Program)
@@ -19,3 +19,16 @@ class CycleTranslation(TranslationOptions):
 @register(Criterion)
 class CriterionTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+# The catalogue's texts: written in English first (the original), translated by the
+# program's managers on /manage/catalogue/; an untranslated text is shown in English and
+# marked so (``programs.templatetags.catalogue``).
+@register(Technology)
+class TechnologyTranslation(TranslationOptions):
+    fields = ("title", "summary")
+
+
+@register(Challenge)
+class ChallengeTranslation(TranslationOptions):
+    fields = ("title", "problem_statement", "expected_outcome", "poc_terms")

@@ -20,5 +20,7 @@ urlpatterns = [
         views.call_phase,
         name="call_phase",
     ),
+    path("manage/catalogue/", views.catalogue_manage, name="catalogue_manage"),
+    path("manage/catalogue/<slug:kind>/<int:pk>/", views.catalogue_edit, name="catalogue_edit"),
     path("manage/cycles/<int:cycle_pk>/activity/", views.call_activity, name="call_activity"),
 ]

@@ -12,6 +12,7 @@ from common.templatetags.portal import local_dt
 
 from . import forms, selectors, services
 from .activity import activity_csv_response, describe_activity
+from .catalogue import KINDS, missing_languages
 from .enums import CyclePhase
 from .filters import ChallengeFilter, TechnologyFilter
 
@@ -395,4 +396,62 @@ def call_activity(request, cycle_pk: int):
             "query": query.urlencode(),
             "csv_query": csv_query.urlencode(),
         },
+    )
+
+
+# =========================================================================================
+# The catalogue's texts in three languages (managers of the program that offers them)
+# =========================================================================================
+
+
+def _catalogue_kinds(user) -> list[str]:
+    """The kinds of catalogue item ``user`` keeps; 404 for anyone who keeps none."""
+    kinds = [kind for kind in KINDS if services.catalogue_editable_by(user, kind)]
+    if not kinds:
+        raise Http404
+    return kinds
+
+
+@login_required
+def catalogue_manage(request):
+    """The technologies or challenges a manager keeps, with the translations missing."""
+    kinds = _catalogue_kinds(request.user)
+    kind = request.GET.get("kind") if request.GET.get("kind") in kinds else kinds[0]
+    paginator = Paginator(KINDS[kind].objects.order_by("title_en", "pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(item, missing_languages(item)) for item in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programs/manage/catalogue.html",
+        {"kinds": kinds, "kind": kind, "page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+@login_required
+def catalogue_edit(request, kind: str, pk: int):
+    """The texts of one item in English, Korean and Japanese."""
+    if kind not in _catalogue_kinds(request.user):
+        raise Http404
+    item = get_object_or_404(KINDS[kind], pk=pk)
+    form = forms.CatalogueTextsForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.catalogue_texts_update(
+                item=item, actor=request.user, texts=form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("The texts are saved."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect(f"{reverse('programs:catalogue_manage')}?kind={kind}")
+    return render(
+        request,
+        "programs/manage/catalogue_edit.html",
+        {"item": item, "kind": kind, "form": form},
+        status=400 if form.is_bound else 200,
     )

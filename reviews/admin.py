@@ -46,7 +46,13 @@ class ConflictDeclarationAdmin(ReadOnlyAdmin):
 
 class ReviewInline(admin.StackedInline):
     model = Review
-    fields = ["status", "recommendation", "comment_to_applicant", "internal_comment"]
+    fields = [
+        "status",
+        "recommendation",
+        "comment_to_applicant",
+        "comment_language",
+        "internal_comment",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -207,6 +207,7 @@ def _review(assignment: Assignment, rnd: random.Random, *, submit: bool) -> None
             for criterion in application.cycle.criteria.order_by("order")
         },
         comment_to_applicant=rnd.choice(COMMENTS),
+        comment_language="en",  # the demo comments are written in English
         internal_comment=rnd.choice(INTERNAL),
         recommendation=rnd.choice(Recommendation.values),
     )

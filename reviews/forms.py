@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationStatus
@@ -101,17 +102,33 @@ class ReviewForm(forms.ModelForm):
     submission needs is checked by ``reviews.services.review_submit``. It only parses: the
     services write (``service_arguments``)."""
 
+    comment_language = forms.ChoiceField(
+        label=_("Language of your comment to the applicant"),
+        choices=settings.LANGUAGES,
+        required=False,
+    )
+
     class Meta:
         model = Review
-        fields = ["comment_to_applicant", "internal_comment", "recommendation"]
+        fields = ["comment_to_applicant", "comment_language", "internal_comment", "recommendation"]
         widgets = {
             "comment_to_applicant": forms.Textarea(attrs={"rows": 5}),
             "internal_comment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, company_language="", reviewer_language="", **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
+        language = self.fields["comment_language"]
+        # Defaults to the reviewer's own language; the hint says what the company reads.
+        if not self.initial.get("comment_language"):
+            self.initial["comment_language"] = reviewer_language or settings.LANGUAGE_CODE
+        if company_language:
+            names = dict(settings.LANGUAGES)
+            language.help_text = _(
+                "This company reads %(language)s. The applicant sees which language each "
+                "comment is written in."
+            ) % {"language": names.get(company_language, company_language)}
         scores = {}
         for criterion in self.criteria:
             name = f"score_{criterion.pk}"
@@ -141,6 +158,7 @@ class ReviewForm(forms.ModelForm):
             return {}
         initial = {
             "comment_to_applicant": review.comment_to_applicant,
+            "comment_language": review.comment_language,
             "internal_comment": review.internal_comment,
             "recommendation": review.recommendation,
         }
@@ -155,6 +173,7 @@ class ReviewForm(forms.ModelForm):
                 criterion.pk: data.get(f"score_{criterion.pk}") for criterion in self.criteria
             },
             "comment_to_applicant": data.get("comment_to_applicant", ""),
+            "comment_language": data.get("comment_language", ""),
             "internal_comment": data.get("internal_comment", ""),
             "recommendation": data.get("recommendation", ""),
         }

@@ -210,6 +210,13 @@ class Review(models.Model):
         blank=True,
         help_text=_("Shared with the company after the results are announced, without your name."),
     )
+    comment_language = models.CharField(
+        _("language of the comment"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the comment to the applicant is written in."),
+    )
     internal_comment = models.TextField(
         _("internal comment"),
         blank=True,

@@ -276,6 +276,7 @@ def seed_scale(*, applications: int, seed: int = 2027) -> ScaleCycle:
                 assignment=assignment,
                 status=ReviewStatus.SUBMITTED,
                 comment_to_applicant="A clear plan; the budget needs more detail.",
+                comment_language="en",
                 internal_comment="",
                 recommendation=rnd.choice(recommendations),
                 submitted_at=now - timedelta(hours=1),

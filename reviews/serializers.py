@@ -3,6 +3,7 @@ selection side's ranking, decisions, approvals and announcement."""
 
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -42,6 +43,12 @@ class ReviewSerializer(serializers.Serializer):
     comment_to_applicant = serializers.CharField(
         required=False, allow_blank=True, max_length=10_000
     )
+    comment_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        allow_blank=True,
+        help_text="The language of the comment to the applicant; empty: the reviewer's own.",
+    )
     internal_comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     recommendation = serializers.ChoiceField(
         choices=Recommendation.choices, required=False, allow_blank=True
@@ -56,6 +63,7 @@ class ReviewSerializer(serializers.Serializer):
                 "status": "not_started",
                 "scores": [],
                 "comment_to_applicant": "",
+                "comment_language": "",
                 "internal_comment": "",
                 "recommendation": "",
                 "submitted_at": None,
@@ -68,6 +76,7 @@ class ReviewSerializer(serializers.Serializer):
                 for score in review.scores.all()
             ],
             "comment_to_applicant": review.comment_to_applicant,
+            "comment_language": review.comment_language,
             "internal_comment": review.internal_comment,
             "recommendation": review.recommendation,
             "submitted_at": review.submitted_at,

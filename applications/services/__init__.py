@@ -18,7 +18,12 @@ from .companies import (
     membership_remove,
 )
 from .documents import document_delete, document_upload
-from .drafts import application_delete, application_start, application_update
+from .drafts import (
+    application_delete,
+    application_first_save,
+    application_start,
+    application_update,
+)
 from .status import (
     application_decide,
     application_screen,
@@ -34,6 +39,7 @@ __all__ = [
     "SubmissionRefused",
     "application_decide",
     "application_delete",
+    "application_first_save",
     "application_screen",
     "application_start",
     "application_submit",

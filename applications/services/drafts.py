@@ -64,6 +64,32 @@ def application_start(
     return application, True
 
 
+def application_first_save(
+    *, company: Company, cycle: Cycle, actor, data: dict, expected_version: int
+) -> tuple[Application, bool]:
+    """The applicant's first save: create the draft and save ``data`` into it, together.
+
+    Choosing the company only opens an empty form; the draft exists from its first save,
+    so that nothing empty piles up on the dashboard. Nothing typed (every answer empty)
+    creates nothing: returns ``(None, False)``. When the company already has a live
+    application in the call (a teammate or another tab saved first), the answers go into
+    that one like any save (``StaleVersion`` if it changed since ``expected_version``).
+    Returns ``(application, created)``. Side effects: those of ``application_start`` and
+    ``application_update``, in one transaction.
+    """
+    if not any(value not in (None, "", [], 0) for value in data.values()):
+        existing = Application.objects.filter(company=company, cycle=cycle, status__in=LIVE).first()
+        return existing, False
+    with transaction.atomic():
+        application, created = application_start(company=company, cycle=cycle, actor=actor)
+        if created:
+            expected_version = application.version
+        application_update(
+            application=application, actor=actor, data=data, expected_version=expected_version
+        )
+    return application, created
+
+
 def application_update(
     *, application: Application, actor, data: dict, expected_version: int
 ) -> Application:

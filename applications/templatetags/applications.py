@@ -61,3 +61,9 @@ def next_action(application) -> str:
     if status == S.WAITLISTED:
         return _("You are on the waiting list: we will tell you if a place opens")
     return _("Nothing to do")
+
+
+@register.filter
+def is_empty_draft(application) -> bool:
+    """A draft with no answer and no document (``selectors.is_empty_draft``)."""
+    return selectors.is_empty_draft(application)

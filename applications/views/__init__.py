@@ -5,7 +5,8 @@ with its error; a stale version is reported with both versions on screen; a POST
 expired session is kept in the (new) session and restored after logging in again.
 
 By page group: ``dashboard`` (the dashboard, starting, the application page, withdrawing
-and deleting), ``wizard`` (the step form, autosave and the review step), ``documents``
+and deleting), ``wizard`` (the step form, autosave and the review step), ``new`` (the empty form
+until the first save), ``documents``
 and ``companies`` (companies, teams and invitations).
 """
 
@@ -26,6 +27,7 @@ from .dashboard import (
     dashboard,
 )
 from .documents import document_delete, document_download, document_upload
+from .new import application_new, application_new_autosave
 from .wizard import application_autosave, application_edit
 
 __all__ = [
@@ -33,6 +35,8 @@ __all__ = [
     "application_delete",
     "application_detail",
     "application_edit",
+    "application_new",
+    "application_new_autosave",
     "application_start",
     "application_withdraw",
     "company_create",

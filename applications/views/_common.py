@@ -51,7 +51,12 @@ def _safe_cycle(request):
     return None
 
 
-def _steps_context(application: Application, current: str, problems) -> dict:
+def _steps_context(application: Application, current: str, problems, url=None) -> dict:
+    """The step navigation; ``url(slug)`` gives each step's address ("" for none), by
+    default the draft's own step pages."""
+    url = url or (
+        lambda slug: reverse("applications:edit", kwargs={"pk": application.pk, "step": slug})
+    )
     by_step: dict[str, int] = {}
     for problem in problems:
         by_step[problem.step] = by_step.get(problem.step, 0) + 1
@@ -61,7 +66,7 @@ def _steps_context(application: Application, current: str, problems) -> dict:
             "slug": step.slug,
             "number": number,
             "label": step_label(step, application.track),
-            "url": reverse("applications:edit", kwargs={"pk": application.pk, "step": step.slug}),
+            "url": url(step.slug),
             "current": step.slug == current,
             "problems": by_step.get(step.slug, 0),
         }

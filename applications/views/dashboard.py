@@ -22,7 +22,7 @@ from ._common import _continue_url
 
 @login_required
 def dashboard(request):
-    applications = selectors.applications_of_member(request.user).order_by("-updated_at", "-pk")
+    applications = selectors.dashboard_applications_of(request.user)
     return render(
         request,
         "applications/dashboard.html",
@@ -36,7 +36,8 @@ def dashboard(request):
 
 @login_required
 def application_start(request, cycle: int):
-    """Choose the company and start a draft; a second attempt leads to the existing one."""
+    """Choose the company and open the empty application form (the first save creates
+    the draft); a second attempt leads to the existing application."""
     cycle_obj = get_object_or_404(cycles_public(), pk=cycle)
     companies = selectors.companies_of(request.user).order_by("name_en")
     if not companies.exists():
@@ -45,20 +46,22 @@ def application_start(request, cycle: int):
     if request.method == "POST":
         form = StartForm(request.POST, companies=companies)
         if form.is_valid():
-            try:
-                application, created = services.application_start(
-                    company=form.cleaned_data["company"], cycle=cycle_obj, actor=request.user
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(cycle_obj)
-            if not created:
+            company = form.cleaned_data["company"]
+            application = selectors.live_application_for(company, cycle_obj)
+            if application is not None:
                 messages.info(
                     request,
                     _("%(company)s already has an application to this call; here it is.")
                     % {"company": application.company},
                 )
-            return redirect(_continue_url(application))
+                return redirect(_continue_url(application))
+            if not cycle_obj.is_accepting_applications():
+                messages.error(request, _("This call is not accepting applications."))
+                return redirect(cycle_obj)
+            # The empty form: the draft is created by the first save, not by this choice.
+            return redirect(
+                "applications:new", cycle=cycle_obj.pk, company=company.pk, step="company"
+            )
     else:
         if companies.count() == 1:
             existing = selectors.live_application_for(companies.first(), cycle_obj)

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.http import request_arrived_at
@@ -18,7 +19,12 @@ from ..forms import (
     step_form_class,
 )
 from ..models import Application
-from ..requirements import DOCUMENTS, REVIEW, STEP_SLUGS, submission_problems
+from ..requirements import (
+    DOCUMENTS,
+    REVIEW,
+    STEP_SLUGS,
+    submission_problems,
+)
 from ._common import _editable_application, _keep_unsaved_post, _stash_key, _steps_context
 from .documents import _documents_context
 
@@ -105,6 +111,9 @@ def _answers_step(request, application: Application, step: str, form_class):
         {
             "application": application,
             "form": form,
+            "autosave_url": reverse(
+                "applications:autosave", kwargs={"pk": application.pk, "step": step}
+            ),
             "conflict": conflict,
             "restored": restored,
             # Autosaving over someone else's version must be a deliberate click.

@@ -90,6 +90,7 @@ def activity_record(
     )
 
 
+from .catalogue import catalogue_editable_by, catalogue_texts_update  # noqa: E402
 from .phases import (  # noqa: E402 — they build on the above
     PHASE_ACTIONS,
     Check,
@@ -119,6 +120,8 @@ __all__ = [
     "SettingsUpdate",
     "TransitionError",
     "activity_record",
+    "catalogue_editable_by",
+    "catalogue_texts_update",
     "cycle_close",
     "cycle_create",
     "cycle_open",

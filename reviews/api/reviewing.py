@@ -35,7 +35,7 @@ class PledgeRequired(PermissionDenied):
     default_code = "pledge_required"
 
 
-_TEXT_FIELDS = ("comment_to_applicant", "internal_comment", "recommendation")
+_TEXT_FIELDS = ("comment_to_applicant", "comment_language", "internal_comment", "recommendation")
 
 
 class ReviewerAssignmentViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):

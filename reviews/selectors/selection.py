@@ -142,14 +142,26 @@ def announcement_readiness(cycle: Cycle) -> AnnouncementReadiness:
     )
 
 
-def comments_to_applicants(application_ids: Iterable[int]) -> dict[int, list[str]]:
+@dataclass(frozen=True)
+class ApplicantComment:
+    """A reviewer's comment to the applicant and the language it is written in ("" when
+    unknown): the applicant's page and e-mail label it and mark it with ``lang``."""
+
+    text: str
+    language: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def comments_to_applicants(application_ids: Iterable[int]) -> dict[int, list[ApplicantComment]]:
     """The reviewers' comments meant for the applicant, per application, in one query.
 
     Only submitted reviews of active assignments, only the comment to the applicant
     (never the internal comment), never who wrote it; empty comments left out; in a
     stable order that says nothing about the reviewer (the review's creation order).
     """
-    comments: dict[int, list[str]] = defaultdict(list)
+    comments: dict[int, list[ApplicantComment]] = defaultdict(list)
     rows = (
         Review.objects.filter(
             assignment__application_id__in=list(application_ids),
@@ -158,15 +170,15 @@ def comments_to_applicants(application_ids: Iterable[int]) -> dict[int, list[str
         )
         .exclude(comment_to_applicant="")
         .order_by("assignment__application_id", "pk")
-        .values_list("assignment__application_id", "comment_to_applicant")
+        .values_list("assignment__application_id", "comment_to_applicant", "comment_language")
     )
-    for application_id, comment in rows:
+    for application_id, comment, language in rows:
         if comment.strip():
-            comments[application_id].append(comment.strip())
+            comments[application_id].append(ApplicantComment(comment.strip(), language))
     return dict(comments)
 
 
-def feedback_for(user, application: Application) -> list[str]:
+def feedback_for(user, application: Application) -> list[ApplicantComment]:
     """The reviewers' comments a member of the company reads on its application page:
     only once the cycle's results are announced and the application has an outcome."""
     if not (

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -327,6 +328,7 @@ def review_save(
     comment_to_applicant: str = "",
     internal_comment: str = "",
     recommendation: str = "",
+    comment_language: str = "",
 ) -> Review:
     """Save the reviewer's draft: what is given replaces what was there (a score of
     ``None`` clears that criterion). Partial drafts are fine; every score must lie within
@@ -337,12 +339,23 @@ def review_save(
     ``ValidationError`` keyed by field (``score_<criterion id>``, ``recommendation``) and
     saves nothing. Side effects: the ``Review`` row (created on first save) and its
     ``CriterionScore`` rows.
+
+    ``comment_language`` is the language the comment to the applicant is written in (the
+    applicant sees it beside the comment); left empty, the reviewer's own language.
     """
     _check_can_write(assignment, actor, "reviews.change_review")
     cycle = assignment.application.cycle
     values, errors = _validated_scores(cycle, scores)
     if recommendation and recommendation not in Recommendation.values:
         errors["recommendation"] = _("Choose a recommendation from the list.")
+    languages = [code for code, _label in settings.LANGUAGES]
+    if comment_language and comment_language not in languages:
+        errors["comment_language"] = _("Choose a language from the list.")
+    comment_language = comment_language or (
+        actor.preferred_language
+        if getattr(actor, "preferred_language", "") in languages
+        else settings.LANGUAGE_CODE
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -355,9 +368,11 @@ def review_save(
         review.comment_to_applicant = comment_to_applicant.strip()
         review.internal_comment = internal_comment.strip()
         review.recommendation = recommendation
+        review.comment_language = comment_language
         review.save(
             update_fields=[
                 "comment_to_applicant",
+                "comment_language",
                 "internal_comment",
                 "recommendation",
                 "updated_at",

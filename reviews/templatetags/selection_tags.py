@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 
 from applications.enums import ApplicationStatus
 from programs.enums import Field, Organisation
@@ -52,3 +53,9 @@ def reviewer_comments(context, application) -> list[str]:
     """The reviewers' comments to the applicant that the current user may read on the
     application page (``selectors.feedback_for``: members, once announced, no names)."""
     return selectors.feedback_for(context["request"].user, application)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """The name of a portal language (``ko`` → "Korean") in the reader's language."""
+    return str(dict(settings.LANGUAGES).get(code, code))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.selectors import answer_sections
+from applications.selectors import answer_sections, company_language
 
 from .. import selectors, services
 from ..enums import AssignmentStatus, ReviewStatus
@@ -198,6 +198,15 @@ def _review_context(request, assignment, form) -> dict:
     }
 
 
+def _languages(request, assignment) -> dict:
+    """The company's language (the hint beside the comment) and the reviewer's (its
+    default language)."""
+    return {
+        "company_language": company_language(assignment.application.company),
+        "reviewer_language": request.user.preferred_language,
+    }
+
+
 @login_required
 def review(request, pk: int):
     """The scoring page: the application beside the rubric form. POST saves the draft
@@ -210,12 +219,13 @@ def review(request, pk: int):
         form = ReviewForm(
             initial=ReviewForm.initial_for(selectors.review_of(assignment), criteria),
             criteria=criteria,
+            **_languages(request, assignment),
         )
         return render(
             request, "reviews/reviewer/review.html", _review_context(request, assignment, form)
         )
 
-    form = ReviewForm(request.POST, criteria=criteria)
+    form = ReviewForm(request.POST, criteria=criteria, **_languages(request, assignment))
     submit = request.POST.get("action") == "submit"
     if form.is_valid():
         try:

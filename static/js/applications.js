@@ -88,7 +88,24 @@
       sentEdits = edits;
       showState();
     });
+    // A new application: the first autosave created the draft (#draft-created, swapped in
+    // out of band); from then on the form saves to the draft's own addresses.
+    function createdDraft() {
+      var created = document.getElementById("draft-created");
+      return created && created.dataset.autosaveUrl ? created : null;
+    }
+    form.addEventListener("htmx:configRequest", function (event) {
+      var created = createdDraft();
+      if (created) {
+        event.detail.path = created.dataset.autosaveUrl;
+      }
+    });
     form.addEventListener("htmx:afterRequest", function (event) {
+      var created = createdDraft();
+      if (created && form.getAttribute("action") !== created.dataset.editUrl) {
+        form.setAttribute("action", created.dataset.editUrl);
+        window.history.replaceState(null, "", created.dataset.editUrl);
+      }
       inFlight = Math.max(0, inFlight - 1);
       if (event.detail.xhr && event.detail.xhr.status === 200) {
         savedEdits = sentEdits;

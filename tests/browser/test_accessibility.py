@@ -82,6 +82,16 @@ def _manage(name: str) -> Callable[[Scene], str]:
     return lambda s: reverse(f"reviews:{name}", args=[s.pilot.pk])
 
 
+def _new(step: str) -> Callable[[Scene], str]:
+    """A step of the open innovation application the demo company has not started yet."""
+
+    def url(scene: Scene) -> str:
+        cycle = Cycle.objects.get(program__track=Track.OPEN_INNOVATION, phase=CyclePhase.OPEN)
+        return reverse("applications:new", args=[cycle.pk, scene.company.pk, step])
+
+    return url
+
+
 PAGES: list[Page] = [
     # Visitors
     Page(None, "home", lambda s: reverse("programs:home")),
@@ -142,6 +152,10 @@ PAGES: list[Page] = [
     *(
         Page(APPLICANT, f"wizard {step}", _edit(step))
         for step in ["company", "project", "track", "documents", "review"]
+    ),
+    *(
+        Page(APPLICANT, f"new application {step} (before the first save)", _new(step))
+        for step in ["company", "project", "track"]
     ),
     Page(APPLICANT, "draft detail", lambda s: reverse("applications:detail", args=[s.draft.pk])),
     Page(APPLICANT, "draft delete", lambda s: reverse("applications:delete", args=[s.draft.pk])),
@@ -230,6 +244,19 @@ PAGES: list[Page] = [
         "403 (edit a submitted application)",
         lambda s: reverse("applications:edit", args=[s.submitted_review.application_id, "project"]),
         status=403,
+    ),
+    Page(MANAGER, "catalogue texts", lambda s: reverse("programs:catalogue_manage")),
+    Page(
+        MANAGER,
+        "catalogue texts (challenges)",
+        lambda s: reverse("programs:catalogue_manage") + "?kind=challenge",
+    ),
+    Page(
+        MANAGER,
+        "catalogue texts of a technology",
+        lambda s: reverse(
+            "programs:catalogue_edit", args=["technology", Technology.objects.first().pk]
+        ),
     ),
     Page(MANAGER, "inbox", lambda s: reverse("notifications:inbox")),
     Page(MANAGER, "settings", lambda s: reverse("accounts:settings")),

@@ -16,6 +16,7 @@ from applications.models import Application
 from programs.enums import Track
 from programs.models import Cycle
 from tests.factories import (
+    CompanyFactory,
     MembershipFactory,
     UserFactory,
     complete_application,
@@ -352,3 +353,30 @@ def test_typing_then_continuing_at_once_is_not_a_conflict(page, live_server):
 
     application.refresh_from_db()
     assert application.title == "Quick title 2"
+
+
+def test_the_first_autosave_creates_the_draft_and_the_page_continues_on_it(page, live_server):
+    user = UserFactory()
+    company = CompanyFactory(owner=user)
+    cycle = cycle_for()
+    log_in(page, live_server, user, next_url=reverse("applications:start", args=[cycle.pk]))
+    page.get_by_role("button", name="Start the application").click()
+    page.get_by_role("link", name="Continue").click()
+    step_ready(page)
+    assert not Application.objects.exists()
+
+    page.fill("input[name=title]", "Typed first")
+    wait_saved(page)
+    application = Application.objects.get()
+    page.fill("textarea[name=summary]", "Typed next")
+    wait_saved(page)
+
+    edit = reverse("applications:edit", kwargs={"pk": application.pk, "step": "project"})
+    expect(page).to_have_url(live_server.url + edit)
+    application.refresh_from_db()
+    assert (application.company, application.title) == (company, "Typed first")
+    assert application.summary == "Typed next"
+    assert Application.objects.count() == 1
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".step-progress .nav-link.active")).to_have_attribute("data-step", "track")
+    assert Application.objects.count() == 1

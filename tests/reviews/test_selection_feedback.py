@@ -9,6 +9,7 @@ from programs.enums import Organisation
 from reviews.enums import AssignmentStatus
 from reviews.models import Assignment, Review
 from reviews.selectors import comments_to_applicants, feedback_for
+from reviews.selectors.selection import ApplicantComment
 from reviews.services import cycle_announce, decisions_approve, decisions_set
 from tests.factories import MembershipFactory, ReviewerFactory, UserFactory, submitted_review
 from tests.reviews.selection_helpers import cycle_under_review
@@ -33,6 +34,7 @@ def reviewed(manager, ipark_manager):
         kim,
         {innovation: 8, team: 7},
         comment_to_applicant="Strong preclinical data; clarify the GMP plan.",
+        comment_language="en",
         internal_comment="INTERNAL: the CEO seemed evasive.",
     )
     submitted_review(
@@ -40,6 +42,7 @@ def reviewed(manager, ipark_manager):
         sato,
         {innovation: 6, team: 6},
         comment_to_applicant="良い提案です。",
+        comment_language="ja",
         internal_comment="INTERNAL: compare with last year's applicant.",
     )
     # A draft (not submitted) review's comment is not shown either.
@@ -113,5 +116,38 @@ def test_comments_leave_out_empty_and_withdrawn_assignments(reviewed):
     )
 
     assert comments_to_applicants([application.pk]) == {
-        application.pk: ["Strong preclinical data; clarify the GMP plan."]
+        application.pk: [ApplicantComment("Strong preclinical data; clarify the GMP plan.", "en")]
     }
+
+
+def test_the_company_sees_each_comments_language_on_its_page(client, manager, reviewed):
+    cycle, application = reviewed
+    cycle_announce(cycle=cycle, actor=manager.user)
+    member = application.company.memberships.get().user
+    client.force_login(member)
+    client.cookies["django_language"] = "ko"
+
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+
+    assert '<div class="prewrap" lang="ja">良い提案です。</div>' in html
+    assert '<div class="prewrap" lang="en">Strong preclinical data' in html
+    assert "작성 언어: 일본어" in html and "작성 언어: 영어" in html
+
+
+def test_the_result_email_labels_each_comments_language(
+    manager, reviewed, django_capture_on_commit_callbacks, mailoutbox
+):
+    cycle, application = reviewed
+    member = application.company.memberships.get().user
+    member.preferred_language = "ko"
+    member.save(update_fields=["preferred_language"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cycle_announce(cycle=cycle, actor=manager.user)
+
+    from notifications.models import Notification
+
+    notification = Notification.objects.get(recipient=member, kind="results_announced")
+    assert "(작성 언어: 일본어):\n良い提案です。" in notification.body
+    assert "(작성 언어: 영어):\nStrong preclinical data" in notification.body
+    assert '<span lang="ja">良い提案です。</span>' in notification.body_html
