@@ -3,7 +3,7 @@ name_ko, name_ja … and falls back to English when a translation is empty)."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Criterion, Cycle, Program
+from .models import Criterion, Cycle, Program, Question
 
 
 @register(Program)
@@ -19,3 +19,8 @@ class CycleTranslation(TranslationOptions):
 @register(Criterion)
 class CriterionTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(Question)
+class QuestionTranslation(TranslationOptions):
+    fields = ("label", "help_text", "section")
