@@ -314,7 +314,7 @@ class StartForm(forms.Form):
 class QuestionsForm(forms.Form):
     """The call's own questions (``programs.Question``), one field each, named
     ``q_<id>``; nothing required to save. ``values()`` gives what the service saves;
-    ``files()`` the PDFs chosen; each value is checked by ``programs.questions``."""
+    ``chosen_files()`` the PDFs chosen; each value is checked by ``programs.questions``."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -387,7 +387,7 @@ class QuestionsForm(forms.Form):
             if question.kind != QuestionKind.PDF and question.field_name not in self.errors
         }
 
-    def files(self) -> dict:
+    def chosen_files(self) -> dict:
         """``{question: file or False (cleared)}`` of the PDF answers sent."""
         chosen = {}
         for question in self.questions:

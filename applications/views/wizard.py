@@ -172,7 +172,7 @@ def _save_questions(request, application: Application, form, *, with_files: bool
     )
     if not with_files:
         return
-    for question, file in form.files().items():
+    for question, file in form.chosen_files().items():
         try:
             if file is False:
                 services.answer_file_delete(
@@ -320,6 +320,7 @@ def _review_step(request, application: Application):
             "form": form,
             "refused": refused,
             "answers": selectors.answer_sections(application),
+            "question_answers": selectors.question_answers_for(request.user, application),
             "documents": selectors.documents_of(application),
             "consent_texts": CONSENT_TEXTS,
             **context,
