@@ -314,6 +314,7 @@ class AnswerRow:
     text: str
     file_url: str = ""
     file_name: str = ""
+    value: object = None
 
     @property
     def section(self) -> str:
@@ -345,9 +346,8 @@ def question_answers_for(user, application: Application) -> list[AnswerRow]:
             name = answer.original_name if identity else answer.neutral_name
             rows.append(AnswerRow(question, name, answer.get_absolute_url(), name))
         else:
-            rows.append(
-                AnswerRow(question, answer_text(question, answer.value if answer else None))
-            )
+            value = answer.value if answer else None
+            rows.append(AnswerRow(question, answer_text(question, value), value=value))
     return rows
 
 

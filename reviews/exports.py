@@ -26,6 +26,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from applications.answer_export import answer_columns
 from applications.enums import SENT_IN, ApplicationStatus
 from applications.models import Application
 from common.csv_export import Echo, csv_safe, streaming_csv_response
@@ -167,8 +168,9 @@ def ranking_table(cycle: Cycle) -> Table:
 
 
 def applications_table(cycle: Cycle) -> Table:
-    """Every sent-in application of the cycle (any status), with its answers' key facts
-    and, for those in the ranking, their scores."""
+    """Every sent-in application of the cycle (any status), with its answers' key facts,
+    for those in the ranking their scores, and one column per question of the call
+    (``applications.answer_export``)."""
     criteria = list(cycle.criteria.order_by("order", "pk"))
     ranked = {row.application.pk: row for row in cycle_ranking(cycle)}
     by_organisation = _organisation_criterion_means(cycle)
@@ -195,6 +197,8 @@ def applications_table(cycle: Cycle) -> Table:
         _("Rank"),
         *_score_headers(criteria),
     ]
+    questions = answer_columns(cycle)
+    headers += questions.headers
     rows = []
     for application in applications:
         row = ranked.get(application.pk)
@@ -215,6 +219,7 @@ def applications_table(cycle: Cycle) -> Table:
                 application.budget_krw,
                 row.score.rank if row else None,
                 *_score_values(row, criteria, by_organisation),
+                *questions.row(application.pk),
             ]
         )
     return Table(title=_("Applications"), headers=headers, rows=rows)

@@ -340,3 +340,132 @@ def test_reviewer_sees_allowed_answers_beside_the_rubric(client, answered):
     assert "Bank account" not in page and "KB 123" not in page
     assert "HanbitCell" not in page
     assert 'id="review-form"' in page
+
+
+# --- Exports: one column per question, query count independent of N --------------------------
+
+
+def _export_scene(manager, count: int):
+    """A call under review with three questions, ``count`` applications answering."""
+    from tests.support.reviewing import review_cycle, under_review
+
+    cycle = review_cycle()
+    subsidiary = _question(cycle, manager, "Japanese subsidiary?", K.YES_NO)
+    cities = _question(
+        cycle,
+        manager,
+        "Which cities?",
+        K.MULTIPLE_CHOICE,
+        choices=CITIES,
+        condition_question=subsidiary.pk,
+        condition_value="yes",
+    )
+    plan = _question(cycle, manager, "Site plan", K.PDF)
+    applications = []
+    for number in range(count):
+        application = under_review(cycle)
+        Answer.objects.create(application=application, question=subsidiary, value=number == 0)
+        Answer.objects.create(application=application, question=cities, value=["seoul", "kobe"])
+        Answer.objects.create(
+            application=application, question=plan, original_name=f"plan-{number}.pdf"
+        )
+        applications.append(application)
+    return cycle, applications
+
+
+def _export_rows(client, cycle, fmt):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get(
+        reverse("reviews:export", kwargs={"cycle_pk": cycle.pk, "kind": "applications", "fmt": fmt})
+    )
+    assert response.status_code == 200
+    if fmt == "csv":
+        text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+        return list(csv.reader(io.StringIO(text)))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    return [
+        ["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_has_one_column_per_question(client, manager, fmt):
+    cycle, applications = _export_scene(manager, 2)
+    client.force_login(manager.user)
+    rows = _export_rows(client, cycle, fmt)
+    assert rows[0][-3:] == ["Japanese subsidiary?", "Which cities?", "Site plan"]
+    by_reference = {row[0]: row[-3:] for row in rows[1:]}
+    first, second = applications
+    assert by_reference[first.reference] == ["Yes", "Seoul; Kobe", "plan-0.pdf"]
+    # The cities were not asked of a company without a subsidiary: left out.
+    assert by_reference[second.reference] == ["No", "", "plan-1.pdf"]
+
+
+def test_export_query_count_is_independent_of_the_number_of_applications(client, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.answer_export import answer_columns
+    from tests.support.reviewing import under_review
+
+    cycle, _applications = _export_scene(manager, 1)
+    with CaptureQueriesContext(connection) as few:
+        answer_columns(cycle)
+    for _ in range(5):
+        under_review(cycle)
+    client.force_login(manager.user)
+    with CaptureQueriesContext(connection) as many:
+        columns = answer_columns(cycle)
+    assert len(columns.values) == 1 and len(columns.headers) == 3
+    assert len(many) == len(few) == 2
+
+
+# --- API --------------------------------------------------------------------------------------
+
+API = "/api/v1/applications/"
+
+
+def test_api_detail_includes_question_answers_and_writes_them(applicant, call):
+    from tests.support.api import token_client
+
+    application = draft_application(user=applicant, cycle=call["cycle"])
+    api = token_client(applicant)
+    saved = api.patch(
+        f"{API}{application.pk}/",
+        {
+            "version": application.version,
+            "title": "Kobe trial",
+            "question_answers": {
+                str(call["yes_no"].pk): "yes",
+                str(call["city"].pk): ["kobe"],
+                str(call["staff"].pk): 4,
+            },
+        },
+        format="json",
+    )
+    assert saved.status_code == 200, saved.json()
+    body = saved.json()
+    assert body["title"] == "Kobe trial" and body["version"] == application.version + 2
+    answers = {row["label"]: row for row in body["question_answers"]}
+    assert answers["Which cities?"]["value"] == ["kobe"]
+    assert answers["Which cities?"]["text"] == "Kobe"
+    assert answers["Staff in Japan"]["value"] == 4
+    listed = api.get(API).json()
+    assert "question_answers" not in listed["results"][0]
+    stale = api.patch(
+        f"{API}{application.pk}/",
+        {"version": application.version, "question_answers": {str(call["staff"].pk): 9}},
+        format="json",
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
+    bad = api.patch(
+        f"{API}{application.pk}/",
+        {"version": body["version"], "question_answers": {str(call["staff"].pk): -1}},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert Answer.objects.get(question=call["staff"]).value == 4
