@@ -21,4 +21,15 @@ urlpatterns = [
         name="call_phase",
     ),
     path("manage/cycles/<int:cycle_pk>/activity/", views.call_activity, name="call_activity"),
+    path("manage/cycles/<int:cycle_pk>/questions/new/", views.call_question, name="question_new"),
+    path(
+        "manage/cycles/<int:cycle_pk>/questions/<int:question_pk>/",
+        views.call_question,
+        name="question_edit",
+    ),
+    path(
+        "manage/cycles/<int:cycle_pk>/questions/<int:question_pk>/<slug:action>/",
+        views.call_question_action,
+        name="question_action",
+    ),
 ]

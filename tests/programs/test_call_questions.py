@@ -318,3 +318,89 @@ def test_copy_from_a_previous_call_copies_questions_and_conditions(manager):
     assert copied[0].label_ja == "日本法人?"
     assert copied[1].condition_question == copied[0] and copied[1].condition_value == "yes"
     assert not copied[0].answers.exists()
+
+
+# --- The manager's pages -------------------------------------------------------------------
+
+
+def _post_question(client, cycle, data, question=None):
+    from django.urls import reverse
+
+    url = (
+        reverse("programs:question_edit", args=[cycle.pk, question.pk])
+        if question
+        else reverse("programs:question_new", args=[cycle.pk])
+    )
+    base = {"kind": K.SHORT_TEXT, "visible_to_reviewers": "on", "label_en": "Planned site"}
+    return client.post(url, {**base, **data})
+
+
+@pytest.mark.django_db
+def test_manager_adds_edits_and_orders_questions_on_the_setup_page(client, manager):
+    from django.urls import reverse
+
+    cycle = cycle_for()
+    client.force_login(manager.user)
+    response = _post_question(
+        client,
+        cycle,
+        {
+            "kind": K.SINGLE_CHOICE,
+            "label_en": "Site",
+            "label_ja": "拠点",
+            "choices_text": "seoul | Seoul | 서울 | ソウル\nkobe | Kobe | 고베 | 神戸",
+            "required": "on",
+        },
+    )
+    assert response.status_code == 302
+    site = Question.objects.get(label_en="Site")
+    assert site.choices[1] == {"key": "kobe", "label": {"en": "Kobe", "ko": "고베", "ja": "神戸"}}
+    response = _post_question(
+        client,
+        cycle,
+        {"label_en": "Kobe lab size", "condition_question": site.pk, "condition_value": "kobe"},
+    )
+    assert response.status_code == 302
+    lab = Question.objects.get(label_en="Kobe lab size")
+    assert lab.condition_question == site and lab.visible_to_reviewers
+    page = client.get(reverse("programs:call_setup", args=[cycle.pk])).content.decode()
+    assert 'id="questions"' in page and "Kobe lab size" in page
+    assert "Shown only when “Site” is answered “kobe”." in page
+    client.post(reverse("programs:question_action", args=[cycle.pk, lab.pk, "up"]))
+    assert list(cycle.questions.order_by("order")) == [lab, site]
+    bad = _post_question(client, cycle, {"kind": K.SINGLE_CHOICE, "choices_text": "only"})
+    assert bad.status_code == 400
+    assert "write at least" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_manager_is_told_why_an_answered_question_cannot_change_kind(client, manager):
+    from django.urls import reverse
+
+    cycle, question = _answered_choice_question(manager)
+    client.force_login(manager.user)
+    page = client.get(reverse("programs:question_edit", args=[cycle.pk, question.pk]))
+    assert 'id="question-answered"' in page.content.decode()
+    response = _post_question(client, cycle, {"label_en": "Site"}, question=question)
+    assert response.status_code == 400
+    assert "Its kind cannot change" in response.content.decode()
+    response = client.post(
+        reverse("programs:question_action", args=[cycle.pk, question.pk, "delete"]), follow=True
+    )
+    assert "cannot be deleted; retire it instead" in response.content.decode()
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+@pytest.mark.django_db
+def test_question_pages_are_for_the_programs_managers_only(client, manager, applicant):
+    from django.urls import reverse
+
+    cycle, question = _answered_choice_question(manager)
+    client.force_login(applicant)
+    assert client.get(reverse("programs:question_new", args=[cycle.pk])).status_code == 404
+    response = client.post(
+        reverse("programs:question_action", args=[cycle.pk, question.pk, "retire"])
+    )
+    assert response.status_code == 404
+    question.refresh_from_db()
+    assert not question.retired
