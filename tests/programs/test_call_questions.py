@@ -404,3 +404,21 @@ def test_question_pages_are_for_the_programs_managers_only(client, manager, appl
     assert response.status_code == 404
     question.refresh_from_db()
     assert not question.retired
+
+
+@pytest.mark.django_db
+def test_seed_demo_asks_two_questions_in_the_startup_call_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from programs.enums import Track
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    questions = list(
+        Question.objects.filter(cycle__program__track=Track.STARTUP_SUPPORT).order_by("order")
+    )
+    assert [q.kind for q in questions] == [K.YES_NO, K.SHORT_TEXT]
+    assert questions[1].condition_question == questions[0]
+    assert questions[0].label_ja.startswith("日本に")
