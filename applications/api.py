@@ -136,7 +136,7 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                     answers[name] = form.cleaned_data[name]
         values = {}
         for key, value in (question_answers or {}).items():
-            if not str(key).isdigit():
+            if not (str(key).isdigit() and len(str(key)) < 19):
                 errors.setdefault("question_answers", []).append(
                     _("Question ids are numbers: %(key)s.") % {"key": key}
                 )
