@@ -469,3 +469,12 @@ def test_api_detail_includes_question_answers_and_writes_them(applicant, call):
     )
     assert bad.status_code == 400
     assert Answer.objects.get(question=call["staff"]).value == 4
+
+
+def test_managers_application_page_shows_every_answer_office_only_marked(client, answered):
+    client.force_login(answered["people"]["manager"])
+    page = client.get(reverse("applications:detail", args=[answered["application"].pk]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "KB 123" in content and "office-only" in content
+    assert "HanbitCell.pdf" in content  # managers see the real file name, blind or not
