@@ -338,8 +338,9 @@ class QuestionsForm(forms.Form):
                 self.initial[question.field_name] = _initial(question, answer)
 
     @property
-    def by_field(self) -> dict:
-        return {question.field_name: question for question in self.questions}
+    def file_field_names(self) -> str:
+        """The PDF questions' fields, comma-separated (autosave leaves them out)."""
+        return ",".join(q.field_name for q in self.questions if q.kind == QuestionKind.PDF)
 
     def rows(self):
         """(question, bound field, stored answer, shown-when attributes) for the template,

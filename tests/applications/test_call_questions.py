@@ -77,6 +77,7 @@ def test_questions_step_saves_answers_and_file_and_continues(client, applicant, 
     page = client.get(_edit(application)).content.decode()
     assert f'data-shown-when="q_{call["yes_no"].pk}"' in page
     assert 'enctype="multipart/form-data"' in page
+    assert f'hx-params="not {call["pdf"].field_name}"' in page  # autosave sends no file
     response = client.post(
         _edit(application),
         {
