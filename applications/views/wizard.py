@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from common.http import request_arrived_at
+from common.storage import StorageUnavailable
 from programs.services import TransitionError
 
 from .. import selectors, services
@@ -184,6 +185,9 @@ def _save_questions(request, application: Application, form, *, with_files: bool
                 )
         except ValidationError as error:
             form.add_error(question.field_name, error)
+        except StorageUnavailable as error:
+            # The answers are saved; the file can be sent again once the store answers.
+            form.add_error(question.field_name, str(error))
 
 
 def _conflict(form, current: Application, *, frozen: bool) -> dict:
