@@ -25,6 +25,7 @@ from .models import Document
 from .requirements import answer_fields
 from .serializers import (
     ApplicationAnswersSerializer,
+    ApplicationDetailSerializer,
     ApplicationSerializer,
     ApplicationStartSerializer,
     DocumentSerializer,
@@ -54,6 +55,13 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     program_field = "cycle__program"
     filterset_class = ApplicationFilter
     pagination_class = Cursor
+
+    def get_serializer_class(self):
+        # The answers to the call's questions only on one application (the list stays at
+        # a fixed number of queries per page).
+        if self.action == "list":
+            return ApplicationSerializer
+        return ApplicationDetailSerializer
 
     def get_queryset(self):
         return selectors.applications_for_api(self.request.user).prefetch_related(
@@ -107,6 +115,7 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         data = ApplicationAnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = data.validated_data.pop("version")
+        question_answers = data.validated_data.pop("question_answers", None)
         sent = data.validated_data
         answers, errors = {}, {}
         unknown = set(sent) - set(answer_fields(application.track))
@@ -125,12 +134,35 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                     errors[name] = form.errors[name]
                 else:
                     answers[name] = form.cleaned_data[name]
+        values = {}
+        for key, value in (question_answers or {}).items():
+            if not (str(key).isdigit() and len(str(key)) < 19):
+                errors.setdefault("question_answers", []).append(
+                    _("Question ids are numbers: %(key)s.") % {"key": key}
+                )
+            else:
+                values[int(key)] = value
         if errors:
             raise ValidationError(errors)
         try:
-            services.application_update(
-                application=application, actor=request.user, data=answers, expected_version=version
-            )
+            if answers:
+                loaded = application.version
+                services.application_update(
+                    application=application,
+                    actor=request.user,
+                    data=answers,
+                    expected_version=version,
+                )
+                # Our own save moved the version on: the questions' answers go with it.
+                if application.version != loaded:
+                    version = application.version
+            if values:
+                services.answers_save(
+                    application=application,
+                    actor=request.user,
+                    values=values,
+                    expected_version=version,
+                )
         except services.StaleVersion as stale:
             raise services.NotEditable(
                 _(

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programs.enums import DocumentKind, Track
+from programs.questions import QuestionKind
 
 from .consent import CONSENT_TEXTS
 from .enums import ConsentKind
@@ -308,3 +309,162 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = companies
         self.helper = _helper()
+
+
+class QuestionsForm(forms.Form):
+    """The call's own questions (``programs.Question``), one field each, named
+    ``q_<id>``; nothing required to save. ``values()`` gives what the service saves;
+    ``chosen_files()`` the PDFs chosen; each value is checked by ``programs.questions``."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, application: Application, questions=None, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import answers_by_question, call_questions
+
+        self.application = application
+        self.questions = (
+            questions if questions is not None else call_questions(application.cycle_id)
+        )
+        self.stored = answers if answers is not None else answers_by_question(application)
+        if not self.is_bound:
+            self.initial["version"] = application.version
+        for question in self.questions:
+            field = _question_field(question)
+            field.required = False
+            self.fields[question.field_name] = field
+            answer = self.stored.get(question.pk)
+            if not self.is_bound and answer is not None:
+                self.initial[question.field_name] = _initial(question, answer)
+
+    @property
+    def file_field_names(self) -> str:
+        """The PDF questions' fields, comma-separated (autosave leaves them out)."""
+        return ",".join(q.field_name for q in self.questions if q.kind == QuestionKind.PDF)
+
+    def rows(self):
+        """(question, bound field, stored answer, shown-when attributes) for the template,
+        in order, with a section heading where it changes."""
+        by_id = {question.pk: question for question in self.questions}
+        heading = None
+        for question in self.questions:
+            section = question.section or ""
+            new_heading = section if section and section != heading else ""
+            heading = section or heading
+            parent = by_id.get(question.condition_question_id)
+            yield {
+                "question": question,
+                "field": self[question.field_name],
+                "answer": self.stored.get(question.pk),
+                "heading": new_heading,
+                "parent": parent.field_name if parent else "",
+                "parent_value": question.condition_value if parent else "",
+            }
+
+    def clean(self):
+        from programs.questions import clean_answer
+
+        cleaned = super().clean()
+        for question in self.questions:
+            name = question.field_name
+            if question.kind == QuestionKind.PDF or name in self.errors:
+                continue
+            raw = (
+                self.data.getlist(name)
+                if question.kind == QuestionKind.MULTIPLE_CHOICE and hasattr(self.data, "getlist")
+                else self.data.get(name)
+            )
+            try:
+                cleaned[name] = clean_answer(question, raw)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+    def values(self) -> dict[int, object]:
+        """``{question id: value}`` of the valid, non-file answers."""
+        return {
+            question.pk: self.cleaned_data.get(question.field_name)
+            for question in self.questions
+            if question.kind != QuestionKind.PDF and question.field_name not in self.errors
+        }
+
+    def chosen_files(self) -> dict:
+        """``{question: file or False (cleared)}`` of the PDF answers sent."""
+        chosen = {}
+        for question in self.questions:
+            if question.kind != QuestionKind.PDF or question.field_name in self.errors:
+                continue
+            value = self.cleaned_data.get(question.field_name)
+            if value is False or value:
+                chosen[question] = value
+        return chosen
+
+    def differences(self, stored: dict) -> list[tuple[str, str]]:
+        """(question, stored answer as text) where the stored answer differs from this
+        form's (after a conflict)."""
+        from programs.questions import answer_text
+
+        differences = []
+        for question in self.questions:
+            name = question.field_name
+            if question.kind == QuestionKind.PDF or name not in self.cleaned_data:
+                continue
+            answer = stored.get(question.pk)
+            value = answer.value if answer else None
+            if value != self.cleaned_data[name]:
+                differences.append((question.label, answer_text(question, value)))
+        return differences
+
+
+def _initial(question, answer):
+    if question.kind == QuestionKind.YES_NO:
+        return {True: "yes", False: "no"}.get(answer.value, "")
+    if question.kind == QuestionKind.PDF:
+        return None
+    return answer.value
+
+
+def _question_field(question) -> forms.Field:
+    from programs.questions import NO, YES, text_limit
+
+    common = {"label": question.label, "help_text": question.help_text}
+    kind = question.kind
+    if kind == QuestionKind.SHORT_TEXT:
+        return forms.CharField(max_length=text_limit(question), strip=False, **common)
+    if kind == QuestionKind.LONG_TEXT:
+        limit = text_limit(question)
+        return forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 5, "maxlength": limit}), strip=False, **common
+        )
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return forms.ChoiceField(
+            choices=question.choice_items(), widget=forms.RadioSelect, **common
+        )
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=question.choice_items(), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == QuestionKind.YES_NO:
+        return forms.ChoiceField(
+            choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common
+        )
+    if kind == QuestionKind.NUMBER:
+        attrs = {"step": "any", "inputmode": "decimal"}
+        if question.min_number is not None:
+            attrs["min"] = str(question.min_number.normalize())
+        if question.max_number is not None:
+            attrs["max"] = str(question.max_number.normalize())
+        return forms.CharField(widget=forms.NumberInput(attrs=attrs), **common)
+    if kind == QuestionKind.DATE:
+        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    field = forms.FileField(
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,.pdf", "data-max-bytes": str(document_max_bytes())}
+        ),
+        **common,
+    )
+    return field
+
+
+def questions_form_class(step_slug: str):
+    return QuestionsForm if step_slug == "questions" else None

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.enums import DocumentKind, Field
-from programs.models import Challenge, Cycle, Technology
+from programs.models import Challenge, Cycle, Question, Technology
 
 from .consent import CONSENT_TEXTS, consent_text_date
 from .enums import (
@@ -457,3 +457,58 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+def answer_upload_to(instance: "Answer", filename: str) -> str:
+    """Stored like documents: an unguessable name, nothing of the original."""
+    return f"documents/{uuid.uuid4().hex}.pdf"
+
+
+class Answer(models.Model):
+    """An application's answer to one of its call's questions (``programs.Question``).
+
+    One row per application and question, so one call's answers are filtered and
+    exported with a join (``answer_export``), never by loading applications. ``value`` is
+    the JSON of ``programs.questions`` (per kind); a PDF answer keeps its file here,
+    checked like documents. Written only by ``services.answers_save`` and
+    ``services.answer_file_upload``.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="question_answers",
+        verbose_name=_("application"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=answer_upload_to, max_length=200, blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer to a call question")
+        verbose_name_plural = _("answers to call questions")
+        ordering = ["application", "question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question"], name="answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.question}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "applications:answer_file", kwargs={"pk": self.application_id, "answer": self.pk}
+        )
+
+    @property
+    def neutral_name(self) -> str:
+        """A file name that says nothing of the company (blind review)."""
+        return f"{self.application.reference or 'draft'}-question-{self.question_id}.pdf"

@@ -20,10 +20,20 @@ class Step:
 COMPANY = Step("company", _("Company"))
 PROJECT = Step("project", _("Project"))
 TRACK = Step("track", _("Program section"))
+QUESTIONS = Step("questions", _("Questions for this call"))
 DOCUMENTS = Step("documents", _("Documents"))
 REVIEW = Step("review", _("Review and submit"))
-STEPS: list[Step] = [COMPANY, PROJECT, TRACK, DOCUMENTS, REVIEW]
+# Every step there is; ``steps_of`` says which an application has (the call's own
+# questions only when the call asks any).
+STEPS: list[Step] = [COMPANY, PROJECT, TRACK, QUESTIONS, DOCUMENTS, REVIEW]
 STEP_SLUGS = [step.slug for step in STEPS]
+
+
+def steps_of(application) -> list[Step]:
+    """The steps of ``application``'s form: ``QUESTIONS`` only when its call asks any."""
+    asks = application.cycle.questions.filter(retired=False).exists()
+    return [step for step in STEPS if step is not QUESTIONS or asks]
+
 
 TRACK_STEP_LABELS: dict[str, Promise] = {
     Track.STARTUP_SUPPORT: _("Development and iPark plan"),
@@ -70,6 +80,8 @@ class Problem:
         """Where on the step's page the problem is fixed."""
         if self.step == DOCUMENTS.slug:
             return "required-documents"
+        if self.step == QUESTIONS.slug:
+            return f"question-{self.field}"
         return f"div_id_{self.field}"
 
 
@@ -123,6 +135,7 @@ def submission_problems(application) -> list[Problem]:
                 str(_("The challenge you chose is no longer offered in this call.")),
             )
         )
+    problems.extend(question_problems(application))
     present = set(application.documents.values_list("kind", flat=True))
     labels = dict(DocumentKind.choices)
     for kind in cycle.required_document_kinds:
@@ -139,3 +152,33 @@ def submission_problems(application) -> list[Problem]:
 
 def _is_fk(name: str) -> bool:
     return name in ("technology", "challenge")
+
+
+def question_problems(application) -> list[Problem]:
+    """The call's required questions shown (conditions met) but not answered; a PDF
+    question is answered by its file. ``Problem.field`` is the question's form field."""
+    from programs.questions import QuestionKind, is_empty, shown_questions
+
+    questions = list(application.cycle.questions.filter(retired=False).order_by("order", "pk"))
+    if not questions:
+        return []
+    answers = {answer.question_id: answer for answer in application.question_answers.all()}
+    values = {pk: answer.value for pk, answer in answers.items()}
+    problems = []
+    for question in shown_questions(questions, values):
+        if not question.required:
+            continue
+        answer = answers.get(question.pk)
+        if question.kind == QuestionKind.PDF:
+            missing = answer is None or not answer.file
+        else:
+            missing = answer is None or is_empty(answer.value)
+        if missing:
+            problems.append(
+                Problem(
+                    QUESTIONS.slug,
+                    question.field_name,
+                    str(_("%(question)s: this answer is required.") % {"question": question.label}),
+                )
+            )
+    return problems

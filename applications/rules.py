@@ -140,3 +140,6 @@ rules.add_perm(
 # managers only, however far ``view_application`` is extended.
 rules.add_perm("applications.view_application_page", can_view_application)
 rules.add_perm("applications.change_document", is_document_member & is_document_editable)
+# Answers to the call's questions marked for the office only: the company and its
+# managers, never the registered viewers (reviewers).
+rules.add_perm("applications.view_office_answers", can_view_application)

@@ -20,11 +20,20 @@ from django.db.models import (
 from django.http import Http404
 
 from programs.enums import ANNOUNCED_PHASES
-from programs.models import Cycle, Program
+from programs.models import Cycle, Program, Question
+from programs.questions import QuestionKind, answer_text, shown_questions
 
 from . import extensions
 from .enums import LIVE, SENT_IN, STAGED, ApplicationStatus, MembershipRole
-from .models import Application, Company, Document, Invitation, Membership, StatusChange
+from .models import (
+    Answer,
+    Application,
+    Company,
+    Document,
+    Invitation,
+    Membership,
+    StatusChange,
+)
 from .requirements import answer_fields
 
 
@@ -315,3 +324,85 @@ def is_empty_draft(application: Application) -> bool:
         documents = application.documents.count()
     answers = [getattr(application, name) for name in answer_fields(application.track)]
     return not documents and all(value in (None, "", [], 0) for value in answers)
+
+
+# --- Answers to the call's own questions --------------------------------------------------
+
+
+def call_questions(cycle_id: int, *, include_retired: bool = False) -> list[Question]:
+    """The questions of a call in their order (those asked now, or all of them)."""
+    queryset = Question.objects.filter(cycle_id=cycle_id).select_related("condition_question")
+    if not include_retired:
+        queryset = queryset.filter(retired=False)
+    return list(queryset.order_by("order", "pk"))
+
+
+def answers_by_question(application: Application) -> dict[int, Answer]:
+    return {answer.question_id: answer for answer in application.question_answers.all()}
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer as a page shows it: the question, the answer as text, and for a PDF
+    answer the URL and the file name the viewer may see."""
+
+    question: Question
+    text: str
+    file_url: str = ""
+    file_name: str = ""
+    value: object = None
+
+    @property
+    def section(self) -> str:
+        return self.question.section
+
+
+def question_answers_for(user, application: Application) -> list[AnswerRow]:
+    """The answers to the call's questions ``user`` may read, in the questions' order:
+    only the questions shown for the application's answers (conditions), without the
+    office-only ones for registered viewers (reviewers), PDF answers under a neutral name
+    for whoever may not see the company's identity. ``user=None``: everything (the
+    company's own copy, e-mails). Two queries whatever the number of questions."""
+    answers = answers_by_question(application)
+    questions = [
+        question
+        for question in call_questions(application.cycle_id, include_retired=True)
+        if not question.retired or question.pk in answers
+    ]
+    values = {pk: answer.value for pk, answer in answers.items()}
+    office = user is None or user.has_perm("applications.view_office_answers", application)
+    identity = user is None or user.has_perm("applications.view_company_identity", application)
+    rows = []
+    for question in shown_questions(questions, values):
+        if not question.visible_to_reviewers and not office:
+            continue
+        answer = answers.get(question.pk)
+        if question.kind == QuestionKind.PDF and answer is not None and answer.file:
+            answer.application = application
+            name = answer.original_name if identity else answer.neutral_name
+            rows.append(AnswerRow(question, name, answer.get_absolute_url(), name))
+        else:
+            value = answer.value if answer else None
+            rows.append(AnswerRow(question, answer_text(question, value), value=value))
+    return rows
+
+
+def get_answer_file_for(user, application_pk: int, answer_pk: int) -> tuple[Answer, str]:
+    """A PDF answer ``user`` may download and the name to serve it under, or 404."""
+    application = get_application_for(user, application_pk)
+    answer = (
+        Answer.objects.select_related("question")
+        .filter(pk=answer_pk, application=application)
+        .exclude(file="")
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    if not answer.question.visible_to_reviewers and not user.has_perm(
+        "applications.view_office_answers", application
+    ):
+        raise Http404
+    answer.application = application
+    if user.has_perm("applications.view_company_identity", application):
+        return answer, answer.original_name
+    return answer, answer.neutral_name

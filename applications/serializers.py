@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programs.enums import DocumentKind
@@ -109,6 +110,38 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return status_visible_to(self.context["request"].user, application)
 
 
+class QuestionAnswerSerializer(serializers.Serializer):
+    """An answer to one of the call's own questions, as the requesting user may read it:
+    office-only questions are left out for reviewers, file names are neutral in blind
+    calls, conditional questions appear only when their condition is met."""
+
+    question = serializers.IntegerField(source="question.pk")
+    label = serializers.CharField(source="question.label")
+    kind = serializers.CharField(source="question.kind")
+    required = serializers.BooleanField(source="question.required")
+    value = serializers.JSONField(help_text="As stored: text, choice key(s), true/false, …")
+    text = serializers.CharField(help_text="The answer as text (choices by their labels).")
+    file_name = serializers.CharField()
+    file_url = serializers.CharField()
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    """One application, with the answers to its call's own questions."""
+
+    question_answers = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [*ApplicationSerializer.Meta.fields, "question_answers"]
+        read_only_fields = fields
+
+    @extend_schema_field(QuestionAnswerSerializer(many=True))
+    def get_question_answers(self, application: Application) -> list:
+        from .selectors import question_answers_for
+
+        rows = question_answers_for(self.context["request"].user, application)
+        return QuestionAnswerSerializer(rows, many=True).data
+
+
 # --- The applicant's writes ----------------------------------------------------------------
 
 
@@ -145,6 +178,15 @@ class ApplicationAnswersSerializer(serializers.Serializer):
     challenge = serializers.IntegerField(required=False, allow_null=True)
     proposed_solution = serializers.CharField(required=False, allow_blank=True)
     poc_plan = serializers.CharField(required=False, allow_blank=True)
+    question_answers = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        required=False,
+        help_text=(
+            "Answers to the call's own questions: {question id: value} (text; a choice "
+            'key; a list of keys; "yes"/"no"; a number; "YYYY-MM-DD"; null clears). '
+            "PDF answers are uploaded on the pages."
+        ),
+    )
 
 
 class DocumentUploadSerializer(serializers.Serializer):

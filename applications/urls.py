@@ -37,6 +37,11 @@ urlpatterns = [
         views.document_delete,
         name="document_delete",
     ),
+    path(
+        "applications/<int:pk>/answers/<int:answer>/file/",
+        views.answer_file_download,
+        name="answer_file",
+    ),
     path("companies/new/", views.company_create, name="company_create"),
     path("companies/<int:pk>/", views.company_detail, name="company"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),

@@ -11,7 +11,8 @@ from common.demo import DemoLogin, translated, upsert
 
 from .demo_catalogue import CHALLENGES, TECHNOLOGIES
 from .enums import CyclePhase, DocumentKind, Organisation, Track
-from .models import Challenge, Criterion, Cycle, Program, ProgramManager, Technology
+from .models import Challenge, Criterion, Cycle, Program, ProgramManager, Question, Technology
+from .questions import YES, QuestionKind
 from .services import cycle_transition
 
 # (en, ko, ja) names, (en, ko, ja) descriptions, weight; the max score is 10.
@@ -238,6 +239,50 @@ def seed_rubric(cycle: Cycle) -> None:
         )
 
 
+def seed_questions(cycle: Cycle) -> None:
+    """Two questions of the startup-support demo call: whether the company already has a
+    subsidiary or partner in Japan and, only if so, where (both optional, so that the
+    demo's own submissions stand)."""
+    parent, _ = upsert(
+        Question,
+        {"cycle": cycle, "order": 1},
+        {
+            "kind": QuestionKind.YES_NO,
+            **translated(
+                "label",
+                "Does the company already have a subsidiary or partner in Japan?",
+                "회사에 이미 일본 자회사나 협력사가 있습니까?",
+                "日本に子会社または提携先がすでにありますか?",
+            ),
+            **translated(
+                "help_text",
+                "Answer yes if a Japanese entity is already under contract with you.",
+                "일본 법인과 이미 계약 관계가 있다면 ‘예’를 고르십시오.",
+                "日本の法人とすでに契約関係がある場合は「はい」を選んでください。",
+            ),
+            "required": False,
+            "visible_to_reviewers": True,
+        },
+    )
+    upsert(
+        Question,
+        {"cycle": cycle, "order": 2},
+        {
+            "kind": QuestionKind.SHORT_TEXT,
+            **translated(
+                "label",
+                "Name and city of the Japanese subsidiary or partner",
+                "일본 자회사나 협력사의 이름과 도시",
+                "日本の子会社または提携先の名称と所在地",
+            ),
+            "required": False,
+            "visible_to_reviewers": False,
+            "condition_question": parent,
+            "condition_value": YES,
+        },
+    )
+
+
 def _seed_cycle(program: Program, technologies, challenges) -> Cycle:
     timeline = demo_timeline()
     year = (timeline["announce_at"] + timedelta(days=30)).year
@@ -260,6 +305,8 @@ def _seed_cycle(program: Program, technologies, challenges) -> Cycle:
         values.update(timeline)
     cycle, _ = upsert(Cycle, {"program": program, "slug": f"{year}-round-1"}, values)
     seed_rubric(cycle)
+    if program.track == Track.STARTUP_SUPPORT:
+        seed_questions(cycle)
     if program.track == Track.JOINT_RND:
         cycle.technologies.add(*technologies)
     if program.track == Track.OPEN_INNOVATION:

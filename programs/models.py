@@ -26,6 +26,7 @@ from .enums import (
     Organisation,
     Track,
 )
+from .questions import QuestionKind, choice_label
 from .validators import validate_document_kinds
 
 
@@ -411,3 +412,73 @@ class ProgramManager(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_organisation_display()})"
+
+
+class Question(models.Model):
+    """A question a call asks its applicants besides the fixed ones of its track.
+
+    Written only through ``programs.services.questions`` (which enforces what may change
+    once applications answered); the rules of each kind are in ``programs.questions``.
+    ``label`` and ``help_text`` are translated per field (``translation.py``); the labels
+    of ``choices`` are kept in the JSON, ``[{"key", "label": {"en", "ko", "ja"}}]``.
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="questions", verbose_name=_("cycle")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.TextField(_("help text"), blank=True)
+    section = models.CharField(_("section heading"), max_length=200, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    visible_to_reviewers = models.BooleanField(
+        _("reviewers see the answer"),
+        default=True,
+        help_text=_("Untick for questions only the program office reads."),
+    )
+    condition_question = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dependents",
+        verbose_name=_("shown only when"),
+    )
+    condition_value = models.CharField(_("has the answer"), max_length=100, blank=True)
+    choices = models.JSONField(_("options"), default=list, blank=True)
+    max_length = models.PositiveIntegerField(_("character limit"), null=True, blank=True)
+    min_number = models.DecimalField(
+        _("minimum"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    max_number = models.DecimalField(
+        _("maximum"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("Hidden from new answers; the answers already given are kept."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call question")
+        verbose_name_plural = _("call questions")
+        ordering = ["cycle", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(condition_question__isnull=True) | ~Q(condition_value=""),
+                name="question_condition_has_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def field_name(self) -> str:
+        """The name of its field in the applicant's form (and of its anchor)."""
+        return f"q_{self.pk}"
+
+    def choice_items(self, language: str | None = None) -> list[tuple[str, str]]:
+        return [(str(choice["key"]), choice_label(choice, language)) for choice in self.choices]

@@ -1,6 +1,6 @@
 """Reads of the programs domain: the one place public querysets are built."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,3 +175,17 @@ def call_phase_consequences(cycle: Cycle, action: str) -> list[str]:
     ):
         sentences.extend(str(sentence) for sentence in response or [])
     return sentences
+
+
+def call_questions_for_setup(cycle: Cycle) -> list:
+    """The call's questions in order, each with ``answer_count`` (answers given, drafts
+    included: the freeze rules) and its condition's question — one query."""
+    return list(
+        cycle.questions.select_related("condition_question")
+        .annotate(
+            answer_count=Count(
+                "answers", filter=Q(answers__value__isnull=False) | ~Q(answers__file="")
+            )
+        )
+        .order_by("order", "pk")
+    )

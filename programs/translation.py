@@ -3,7 +3,7 @@ name_ko, name_ja … and falls back to English when a translation is empty)."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Challenge, Criterion, Cycle, Program, Technology
+from .models import Challenge, Criterion, Cycle, Program, Question, Technology
 
 
 @register(Program)
@@ -32,3 +32,8 @@ class TechnologyTranslation(TranslationOptions):
 @register(Challenge)
 class ChallengeTranslation(TranslationOptions):
     fields = ("title", "problem_statement", "expected_outcome", "poc_terms")
+
+
+@register(Question)
+class QuestionTranslation(TranslationOptions):
+    fields = ("label", "help_text", "section")

@@ -23,4 +23,15 @@ urlpatterns = [
     path("manage/catalogue/", views.catalogue_manage, name="catalogue_manage"),
     path("manage/catalogue/<slug:kind>/<int:pk>/", views.catalogue_edit, name="catalogue_edit"),
     path("manage/cycles/<int:cycle_pk>/activity/", views.call_activity, name="call_activity"),
+    path("manage/cycles/<int:cycle_pk>/questions/new/", views.call_question, name="question_new"),
+    path(
+        "manage/cycles/<int:cycle_pk>/questions/<int:question_pk>/",
+        views.call_question,
+        name="question_edit",
+    ),
+    path(
+        "manage/cycles/<int:cycle_pk>/questions/<int:question_pk>/<slug:action>/",
+        views.call_question_action,
+        name="question_action",
+    ),
 ]

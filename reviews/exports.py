@@ -30,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from applications.answer_export import AnswerColumns, answer_columns
 from applications.enums import SENT_IN, ApplicationStatus
 from applications.models import Application
 from common.csv_export import Echo, csv_safe, streaming_csv_response
@@ -178,9 +179,11 @@ def _ranking_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
 
 
 def applications_table(cycle: Cycle) -> Table:
-    """Every sent-in application of the cycle (any status), with its answers' key facts
-    and, for those in the ranking, their scores."""
+    """Every sent-in application of the cycle (any status), with its answers' key facts,
+    for those in the ranking their scores, and one column per question of the call
+    (``applications.answer_export``: two queries whatever the number of applications)."""
     criteria = list(cycle.criteria.order_by("order", "pk"))
+    questions = answer_columns(cycle)
     headers = [
         _("Reference"),
         _("Status"),
@@ -197,11 +200,16 @@ def applications_table(cycle: Cycle) -> Table:
         _("Budget requested (KRW)"),
         _("Rank"),
         *_score_headers(criteria),
+        *questions.headers,
     ]
-    return Table(title=_("Applications"), headers=headers, rows=_application_rows(cycle, criteria))
+    return Table(
+        title=_("Applications"),
+        headers=headers,
+        rows=_application_rows(cycle, criteria, questions),
+    )
 
 
-def _application_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
+def _application_rows(cycle: Cycle, criteria, questions: AnswerColumns) -> Iterator[list[Value]]:
     ranked = {row.application.pk: row for row in cycle_ranking(cycle)}
     by_organisation = _organisation_criterion_means(cycle)
     fields = dict(Field.choices)
@@ -229,6 +237,7 @@ def _application_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
                 application.budget_krw,
                 row.score.rank if row else None,
                 *_score_values(row, criteria, by_organisation),
+                *questions.row(application.pk),
             ]
         )
 

@@ -8,6 +8,7 @@ import from ``applications.services``.
 """
 
 from ._common import NotEditable, StaleVersion, SubmissionRefused
+from .answers import answer_file_delete, answer_file_upload, answers_save
 from .companies import (
     COMPANY_FIELDS,
     company_create,
@@ -37,6 +38,9 @@ __all__ = [
     "NotEditable",
     "StaleVersion",
     "SubmissionRefused",
+    "answer_file_delete",
+    "answer_file_upload",
+    "answers_save",
     "application_decide",
     "application_delete",
     "application_first_save",

@@ -147,5 +147,6 @@ def application_delete(*, application: Application, actor) -> None:
                 code="not_editable",
             )
         names = list(locked.documents.values_list("file", flat=True))
+        names += list(locked.question_answers.exclude(file="").values_list("file", flat=True))
         locked.delete()
         transaction.on_commit(lambda: _delete_files(names), robust=True)

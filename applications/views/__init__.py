@@ -26,11 +26,12 @@ from .dashboard import (
     application_withdraw,
     dashboard,
 )
-from .documents import document_delete, document_download, document_upload
+from .documents import answer_file_download, document_delete, document_download, document_upload
 from .new import application_new, application_new_autosave
 from .wizard import application_autosave, application_edit
 
 __all__ = [
+    "answer_file_download",
     "application_autosave",
     "application_delete",
     "application_detail",

@@ -12,7 +12,7 @@ from programs.selectors import cycles_public
 
 from .. import selectors
 from ..models import Application
-from ..requirements import STEP_SLUGS, STEPS, step_label
+from ..requirements import step_label, steps_of
 
 
 def _continue_url(application: Application) -> str:
@@ -60,7 +60,9 @@ def _steps_context(application: Application, current: str, problems, url=None) -
     by_step: dict[str, int] = {}
     for problem in problems:
         by_step[problem.step] = by_step.get(problem.step, 0) + 1
-    index = STEP_SLUGS.index(current)
+    application_steps = steps_of(application)
+    slugs = [step.slug for step in application_steps]
+    index = slugs.index(current) if current in slugs else 0
     steps = [
         {
             "slug": step.slug,
@@ -70,7 +72,7 @@ def _steps_context(application: Application, current: str, problems, url=None) -
             "current": step.slug == current,
             "problems": by_step.get(step.slug, 0),
         }
-        for number, step in enumerate(STEPS, start=1)
+        for number, step in enumerate(application_steps, start=1)
     ]
     return {
         "steps": steps,

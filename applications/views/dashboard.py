@@ -97,6 +97,7 @@ def application_detail(request, pk: int):
             "can_withdraw": user.has_perm("applications.withdraw_application", application),
             "can_delete": user.has_perm("applications.delete_application", application),
             "answers": selectors.answer_sections(application),
+            "question_answers": selectors.question_answers_for(user, application),
         },
     )
 

@@ -123,3 +123,24 @@ def document_delete(request, pk: int, document: int):
     services.document_delete(document=document_obj, actor=request.user)
     messages.success(request, _("Deleted “%(name)s”.") % {"name": document_obj.original_name})
     return redirect("applications:edit", pk=pk, step=DOCUMENTS.slug)
+
+
+@login_required
+def answer_file_download(request, pk: int, answer: int):
+    """A PDF answer to a call's question, under the name the viewer may see (neutral and
+    without metadata in blind calls); office-only answers never for reviewers (404)."""
+    answer_obj, filename = selectors.get_answer_file_for(request.user, pk, answer)
+    length = None
+    if request.user.has_perm("applications.view_company_identity", answer_obj.application):
+        content, length = open_for_streaming(answer_obj.file.storage, answer_obj.file.name)
+    else:
+        with answer_obj.file.open("rb") as original:
+            content = io.BytesIO(pdf_without_metadata(original))
+    response = FileResponse(
+        content, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    if length is not None:
+        response["Content-Length"] = str(length)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

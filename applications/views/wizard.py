@@ -3,26 +3,30 @@ the review-and-submit step. What the applicant typed is never lost."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.http import request_arrived_at
+from common.storage import StorageUnavailable
 from programs.services import TransitionError
 
 from .. import selectors, services
 from ..consent import CONSENT_TEXTS
 from ..forms import (
+    QuestionsForm,
     SubmitForm,
     step_form_class,
 )
 from ..models import Application
 from ..requirements import (
     DOCUMENTS,
+    QUESTIONS,
     REVIEW,
     STEP_SLUGS,
+    steps_of,
     submission_problems,
 )
 from ._common import _editable_application, _keep_unsaved_post, _stash_key, _steps_context
@@ -46,6 +50,10 @@ def application_edit(request, pk: int, step: str):
     application = _editable_application(request, pk)
     if isinstance(application, HttpResponse):
         return application
+    if step == QUESTIONS.slug:
+        if QUESTIONS not in steps_of(application):
+            raise Http404
+        return _answers_step(request, application, step, QuestionsForm)
     form_class = step_form_class(step, application.track)
     if form_class is not None:
         return _answers_step(request, application, step, form_class)
@@ -65,18 +73,19 @@ def _answers_step(request, application: Application, step: str, form_class):
     conflict = None
     restored = False
     if request.method == "POST":
-        form = form_class(request.POST, application=application)
+        form = _bind(form_class, request.POST, request.FILES, application)
         result = _save_answers(request, application, form)
         if result["saved"] and not form.errors:
             request.session.pop(_stash_key(application.pk, step), None)
             messages.success(request, _("Saved."))
             action = request.POST.get("action", "save")
             target = step
-            index = STEP_SLUGS.index(step)
-            if action == "continue" and index + 1 < len(STEP_SLUGS):
-                target = STEP_SLUGS[index + 1]
+            slugs = [item.slug for item in steps_of(application)]
+            index = slugs.index(step)
+            if action == "continue" and index + 1 < len(slugs):
+                target = slugs[index + 1]
             elif action == "back" and index > 0:
-                target = STEP_SLUGS[index - 1]
+                target = slugs[index - 1]
             return redirect("applications:edit", pk=application.pk, step=target)
         conflict = result.get("conflict")
         if result["saved"]:
@@ -88,7 +97,7 @@ def _answers_step(request, application: Application, step: str, form_class):
             # Re-bind with the latest version: saving again replaces theirs, knowingly.
             data = request.POST.copy()
             data["version"] = str(conflict["current"].version)
-            form = form_class(data, application=conflict["current"])
+            form = _bind(form_class, data, None, conflict["current"])
             form.is_valid()
             application = conflict["current"]
     else:
@@ -99,7 +108,7 @@ def _answers_step(request, application: Application, step: str, form_class):
             data = QueryDict(mutable=True)
             for key, values in stashed.items():
                 data.setlist(key, values)
-            form = form_class(data, application=application)
+            form = _bind(form_class, data, None, application)
             form.is_valid()
             restored = True
         else:
@@ -107,7 +116,9 @@ def _answers_step(request, application: Application, step: str, form_class):
     context = _steps_context(application, step, submission_problems(application))
     return render(
         request,
-        "applications/edit/answers.html",
+        "applications/edit/questions.html"
+        if isinstance(form, QuestionsForm)
+        else "applications/edit/answers.html",
         {
             "application": application,
             "form": form,
@@ -124,28 +135,78 @@ def _answers_step(request, application: Application, step: str, form_class):
     )
 
 
-def _save_answers(request, application: Application, form) -> dict:
+def _bind(form_class, data, files, application: Application):
+    if form_class is QuestionsForm:
+        return QuestionsForm(data, files, application=application)
+    return form_class(data, application=application)
+
+
+def _save_answers(request, application: Application, form, *, with_files: bool = True) -> dict:
     """Validate and save what is valid. Returns {saved, conflict, frozen}."""
     form.is_valid()
     if "version" in form.errors:
         return {"saved": False, "conflict": None}
     try:
-        services.application_update(
-            application=application,
-            actor=request.user,
-            data=form.answers(),
-            expected_version=form.cleaned_data["version"],
-        )
+        if isinstance(form, QuestionsForm):
+            _save_questions(request, application, form, with_files=with_files)
+        else:
+            services.application_update(
+                application=application,
+                actor=request.user,
+                data=form.answers(),
+                expected_version=form.cleaned_data["version"],
+            )
     except services.StaleVersion as stale:
         return {"saved": False, "conflict": _conflict(form, stale.current, frozen=False)}
+    except ValidationError as error:
+        # A question retired or changed meanwhile: say so beside the fields.
+        form.add_error(None, error)
+        return {"saved": False, "conflict": None}
     except services.NotEditable:
         current = Application.objects.get(pk=application.pk)
         return {"saved": False, "conflict": _conflict(form, current, frozen=True)}
     return {"saved": True, "conflict": None}
 
 
+def _save_questions(request, application: Application, form, *, with_files: bool) -> None:
+    services.answers_save(
+        application=application,
+        actor=request.user,
+        values=form.values(),
+        expected_version=form.cleaned_data["version"],
+    )
+    if not with_files:
+        return
+    for question, file in form.chosen_files().items():
+        try:
+            if file is False:
+                services.answer_file_delete(
+                    application=application, actor=request.user, question=question
+                )
+            else:
+                services.answer_file_upload(
+                    application=application, actor=request.user, question=question, file=file
+                )
+        except ValidationError as error:
+            form.add_error(question.field_name, error)
+        except StorageUnavailable as error:
+            # The answers are saved; the file can be sent again once the store answers.
+            form.add_error(question.field_name, str(error))
+
+
 def _conflict(form, current: Application, *, frozen: bool) -> dict:
     """What differs between the typed answers and the stored ones, to show side by side."""
+    if isinstance(form, QuestionsForm):
+        from ..selectors import answers_by_question
+
+        differences = form.differences(answers_by_question(current))
+        return {
+            "current": current,
+            "by": current.updated_by,
+            "at": current.updated_at,
+            "differences": differences,
+            "frozen": frozen,
+        }
     differences = []
     for name in form.Meta.fields:
         if name not in form.cleaned_data:
@@ -179,15 +240,18 @@ def application_autosave(request, pk: int, step: str):
         _keep_unsaved_post(request, pk, step)
         return render(request, "applications/edit/_autosave.html", {"state": "expired"}, status=401)
     application = selectors.get_application_for(request.user, pk)
-    form_class = step_form_class(step, application.track)
+    form_class = (
+        QuestionsForm if step == QUESTIONS.slug else step_form_class(step, application.track)
+    )
     if form_class is None:
         raise Http404
     # A member of a submitted application gets the "frozen" answer below; others nothing.
     is_member = selectors.companies_of(request.user).filter(pk=application.company_id).exists()
     if not is_member:
         raise PermissionDenied
-    form = form_class(request.POST, application=application)
-    result = _save_answers(request, application, form)
+    # Files are sent with a deliberate Save only, never while typing.
+    form = _bind(form_class, request.POST, None, application)
+    result = _save_answers(request, application, form, with_files=False)
     if result["conflict"] is not None:
         state = "frozen" if result["conflict"]["frozen"] else "conflict"
         return render(
@@ -264,6 +328,7 @@ def _review_step(request, application: Application):
             "form": form,
             "refused": refused,
             "answers": selectors.answer_sections(application),
+            "question_answers": selectors.question_answers_for(request.user, application),
             "documents": selectors.documents_of(application),
             "consent_texts": CONSENT_TEXTS,
             **context,

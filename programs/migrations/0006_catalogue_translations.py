@@ -21,7 +21,7 @@ def copy_originals_to_english(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0004_call_setup"),
+        ("programs", "0005_call_questions"),
     ]
 
     operations = [

@@ -65,7 +65,11 @@ CRITERION_TEXTS = frozenset(translated("name") + translated("description"))
 
 
 # Settings kept outside ``Cycle``'s own fields (the rubric here, the pool in ``reviews``).
-EXTRA_LABELS = {"rubric": gettext_lazy("Rubric"), "reviewer_pool": gettext_lazy("Reviewer pool")}
+EXTRA_LABELS = {
+    "rubric": gettext_lazy("Rubric"),
+    "reviewer_pool": gettext_lazy("Reviewer pool"),
+    "questions": gettext_lazy("Questions for this call"),
+}
 
 
 # What a new call (not a copy) starts with, to be set up before it opens.
@@ -345,7 +349,8 @@ def cycle_create(
 
     With ``copy_from`` (a call of the same program) everything but the dates and the names
     given is copied: descriptions, quota, reviews per application, blind review, documents,
-    the rubric in every language, the offered technologies or challenges, and — through
+    the rubric and the call's questions in every language, the offered technologies or
+    challenges, and — through
     ``signals.cycle_copied`` — what other apps keep of it (the reviewer pool). Side
     effects: the cycle, its criteria, a ``CREATED`` activity line.
     """
@@ -373,6 +378,9 @@ def cycle_create(
                 copy.save()
             cycle.technologies.set(copy_from.technologies.all())
             cycle.challenges.set(copy_from.challenges.all())
+            from .questions import questions_copy
+
+            questions_copy(source=copy_from, cycle=cycle)
             signals.cycle_copied.send(sender=Cycle, source=copy_from, cycle=cycle, actor=actor)
         activity_record(
             cycle=cycle,

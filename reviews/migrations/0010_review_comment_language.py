@@ -15,7 +15,7 @@ def comments_in_their_reviewers_language(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0011_export_files"),  # the leaf on main when merged; the integrator rewires
+        ("reviews", "0009_fill_score_aggregates"),
     ]
 
     operations = [

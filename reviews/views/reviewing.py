@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.selectors import answer_sections, company_language
+from applications.selectors import answer_sections, company_language, question_answers_for
 
 from .. import selectors, services
 from ..enums import AssignmentStatus, ReviewStatus
@@ -190,6 +190,7 @@ def _review_context(request, assignment, form) -> dict:
         "own_scores": {s.criterion_id: s.score for s in review.scores.all()} if review else {},
         "show_identity": user.has_perm("applications.view_company_identity", application),
         "answers": answer_sections(application),
+        "question_answers": question_answers_for(user, application),
         "documents": selectors.documents_for(user, application),
         "can_change": user.has_perm("reviews.change_review", assignment),
         "can_decline": user.has_perm("reviews.decline_assignment", assignment),

@@ -151,7 +151,7 @@ PAGES: list[Page] = [
     ),
     *(
         Page(APPLICANT, f"wizard {step}", _edit(step))
-        for step in ["company", "project", "track", "documents", "review"]
+        for step in ["company", "project", "track", "questions", "documents", "review"]
     ),
     *(
         Page(APPLICANT, f"new application {step} (before the first save)", _new(step))
@@ -260,6 +260,18 @@ PAGES: list[Page] = [
     ),
     Page(MANAGER, "inbox", lambda s: reverse("notifications:inbox")),
     Page(MANAGER, "settings", lambda s: reverse("accounts:settings")),
+    # The call's own questions (the demo's open startup-support call asks two).
+    Page(MANAGER, "call set-up", lambda s: reverse("programs:call_setup", args=[s.open_cycle.pk])),
+    Page(
+        MANAGER, "question new", lambda s: reverse("programs:question_new", args=[s.open_cycle.pk])
+    ),
+    Page(
+        MANAGER,
+        "question edit",
+        lambda s: reverse(
+            "programs:question_edit", args=[s.open_cycle.pk, s.open_cycle.questions.last().pk]
+        ),
+    ),
 ]
 
 
