@@ -146,6 +146,9 @@ def application_submit(
     ``OI-2027R1-0042``, the sequence counted per cycle under a lock of the cycle row),
     ``submitted_at``, a ``Consent`` row per kind with the text version agreed to, a
     ``StatusChange`` row, and after commit a receipt to every member of the company.
+
+    Over 60 lines on purpose: every refusal is collected before any write, then the
+    writes happen in one transaction.
     """
     now = now or timezone.now()
     given = set(consents)

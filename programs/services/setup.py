@@ -193,6 +193,9 @@ def cycle_update(*, cycle: Cycle, actor, changes: dict[str, Any], now=None) -> S
     cycle row; one ``SETTING_CHANGED`` activity line per changed setting (old → new);
     a later closing date of an open call sends ``signals.deadline_changed``, whose
     receivers tell the companies with drafts.
+
+    Over 60 lines on purpose: the phase locks, the diff, the timeline check and the
+    activity lines are read under one lock of the cycle, in that order.
     """
     _require_call_manager(cycle.program_id, actor)
     unknown = set(changes) - SCALAR_SETTINGS - ITEM_SETTINGS
@@ -265,6 +268,9 @@ def rubric_save(*, cycle: Cycle, actor, criteria: list[CriterionInput]) -> bool:
     and guidance; once a score is saved nothing (the reason comes from
     ``signals.setting_locks``). Side effects: the criteria; one ``SETTING_CHANGED``
     activity line (``rubric``, old → new) when anything changed. Returns whether it did.
+
+    Over 60 lines on purpose: which criteria may change is judged on the rows locked with
+    the cycle, then all of them are written in that same transaction.
     """
     _require_call_manager(cycle.program_id, actor)
     with transaction.atomic():

@@ -1,16 +1,18 @@
-"""Helpers shared by the reviewing and the selection services: who may act, and the
-checked transitions of assignments and reviews."""
+"""Helpers shared by the reviewing and the selection services: who may act, the checked
+transitions of assignments and reviews, and the approvals' activity lines and withdrawal."""
 
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from applications.rules import manages_program
 from common.exceptions import TransitionError
-from programs.enums import CyclePhase
+from programs.enums import ActivityKind, CyclePhase, Organisation
 from programs.models import Cycle
+from programs.services import activity_record
 
 from ..enums import (
     ASSIGNMENT_TRANSITIONS,
@@ -21,6 +23,7 @@ from ..enums import (
 )
 from ..models import (
     Assignment,
+    DecisionApproval,
     Review,
     Reviewer,
     ReviewStatusChange,
@@ -80,3 +83,43 @@ def _review_transition(
     ReviewStatusChange.objects.create(
         review=locked, from_status=source, to_status=to, actor=actor, note=note, created_at=now
     )
+
+
+def approval_activity(
+    approval: DecisionApproval, *, cycle: Cycle, kind: str, actor, at: datetime, note: str = ""
+) -> None:
+    """The activity line of an approval given (``approval``) or withdrawn
+    (``approval_withdrawn``): the organisation as subject and in the data."""
+    activity_record(
+        cycle=cycle,
+        kind=kind,
+        actor=actor,
+        subject=approval.get_organisation_display(),
+        data={"organisation": approval.organisation},
+        note=note,
+        at=at,
+    )
+
+
+def approvals_withdraw(
+    approvals: Iterable[DecisionApproval], *, cycle: Cycle, reason: str, actor, now: datetime
+) -> list[DecisionApproval]:
+    """Withdraw ``approvals`` (locked by the caller, inside its transaction) in the order of
+    the organisations, with ``reason`` (cut to the column) on each row and as the note of
+    its ``approval_withdrawn`` activity line. ``actor`` is None when the withdrawal is a
+    consequence (a decision changed) rather than someone's choice. Returns them."""
+    max_length = DecisionApproval._meta.get_field("withdrawn_reason").max_length
+    withdrawn = sorted(approvals, key=lambda a: Organisation.values.index(a.organisation))
+    for approval in withdrawn:
+        approval.withdrawn_at = now
+        approval.withdrawn_reason = Truncator(reason).chars(max_length)
+        approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        approval_activity(
+            approval,
+            cycle=cycle,
+            kind=ActivityKind.APPROVAL_WITHDRAWN,
+            actor=actor,
+            at=now,
+            note=approval.withdrawn_reason,
+        )
+    return withdrawn

@@ -7,20 +7,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from common.exceptions import TransitionError
-from programs.enums import ActivityKind, Organisation
+from programs.enums import ActivityKind
 from programs.models import Cycle
 from programs.services import activity_record
 
 from .. import selectors
 from ..enums import OverrideKind
 from ..models import DecisionApproval, SelectionOverride
+from ._common import approvals_withdraw
 
 # Outcomes that need their required reviews before approval and announcement.
 GUARDED_OUTCOMES = frozenset({ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED})
@@ -197,27 +197,14 @@ def overrides_record(
         )
         if organisation:
             others = others.exclude(organisation=organisation)
-        max_length = DecisionApproval._meta.get_field("withdrawn_reason").max_length
-        for approval in sorted(others, key=lambda a: Organisation.values.index(a.organisation)):
-            approval.withdrawn_at = now
-            approval.withdrawn_reason = Truncator(
-                _("%(actor)s recorded an override on %(references)s.")
-                % {
-                    "actor": actor,
-                    "references": ", ".join(o.application.reference for o in overrides),
-                }
-            ).chars(max_length)
-            approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-            activity_record(
-                cycle=cycle,
-                kind=ActivityKind.APPROVAL_WITHDRAWN,
-                actor=actor,
-                subject=approval.get_organisation_display(),
-                data={"organisation": approval.organisation},
-                note=approval.withdrawn_reason,
-                at=now,
-            )
-            withdrawn.append(approval)
+        withdrawn = approvals_withdraw(
+            others,
+            cycle=cycle,
+            reason=_("%(actor)s recorded an override on %(references)s.")
+            % {"actor": actor, "references": ", ".join(o.application.reference for o in overrides)},
+            actor=actor,
+            now=now,
+        )
     return overrides, withdrawn
 
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,7 +26,7 @@ from common.exceptions import TransitionError
 from common.templatetags.portal import local_dt
 from notifications.enums import NotificationKind
 from notifications.services import Event, notify_many
-from programs.enums import ActivityKind, CyclePhase, Organisation
+from programs.enums import ActivityKind, CyclePhase
 from programs.models import Cycle, ProgramManager
 from programs.services import activity_record, cycle_transition
 
@@ -41,7 +40,7 @@ from ..models import (
 )
 from ..rules import approves_for_an_organisation
 from . import guards
-from ._common import _require_manager
+from ._common import _require_manager, approval_activity, approvals_withdraw
 from .announcing import announcement_start
 
 
@@ -164,8 +163,12 @@ def decisions_set(
             )
         withdrawn: list[DecisionApproval] = []
         if to_change and not announced:
-            withdrawn = _approvals_withdraw(
-                locked,
+            withdrawn = approvals_withdraw(
+                DecisionApproval.objects.select_for_update().filter(
+                    cycle=locked, withdrawn_at__isnull=True
+                ),
+                cycle=locked,
+                actor=None,
                 reason=_("%(actor)s changed %(references)s to “%(status)s”.")
                 % {
                     "actor": actor,
@@ -256,28 +259,6 @@ def _check_quota(cycle: Cycle, *, adding: int) -> None:
     )
 
 
-def _approvals_withdraw(cycle: Cycle, *, reason: str, now: datetime) -> list[DecisionApproval]:
-    standing = sorted(
-        DecisionApproval.objects.select_for_update().filter(cycle=cycle, withdrawn_at__isnull=True),
-        key=lambda approval: Organisation.values.index(approval.organisation),
-    )
-    max_length = DecisionApproval._meta.get_field("withdrawn_reason").max_length
-    for approval in standing:
-        approval.withdrawn_at = now
-        approval.withdrawn_reason = Truncator(reason).chars(max_length)
-        approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-        activity_record(
-            cycle=cycle,
-            kind=ActivityKind.APPROVAL_WITHDRAWN,
-            actor=None,
-            subject=approval.get_organisation_display(),
-            data={"organisation": approval.organisation},
-            note=approval.withdrawn_reason,
-            at=now,
-        )
-    return standing
-
-
 def _approving_manager(actor, cycle: Cycle) -> ProgramManager:
     """The actor's program-manager profile: the organisation they approve for is theirs,
     never chosen (``reviews.approve_decisions``)."""
@@ -340,14 +321,7 @@ def decisions_approve(
         approval = DecisionApproval.objects.create(
             cycle=locked, manager=manager, organisation=manager.organisation, approved_at=now
         )
-        activity_record(
-            cycle=locked,
-            kind=ActivityKind.APPROVAL,
-            actor=actor,
-            subject=approval.get_organisation_display(),
-            data={"organisation": approval.organisation},
-            at=now,
-        )
+        approval_activity(approval, cycle=locked, kind=ActivityKind.APPROVAL, actor=actor, at=now)
         return approval
 
 
@@ -397,18 +371,12 @@ def decisions_approval_withdraw(
         )
         if approval is None:
             return None
-        approval.withdrawn_at = now
-        approval.withdrawn_reason = Truncator(
-            _("Withdrawn by %(manager)s.") % {"manager": actor}
-        ).chars(DecisionApproval._meta.get_field("withdrawn_reason").max_length)
-        approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-        activity_record(
+        approvals_withdraw(
+            [approval],
             cycle=locked,
-            kind=ActivityKind.APPROVAL_WITHDRAWN,
+            reason=_("Withdrawn by %(manager)s.") % {"manager": actor},
             actor=actor,
-            subject=approval.get_organisation_display(),
-            data={"organisation": approval.organisation},
-            at=now,
+            now=now,
         )
         return approval
 
@@ -438,6 +406,9 @@ def cycle_announce(
     (``cycle_transition``, with history rows), an ``announcement`` activity line, and an
     ``AnnouncementRun`` whose background task (queued after commit) records and e-mails
     the results in chunks (``announcing.announcement_run_step``). Returns at once.
+
+    Over 60 lines on purpose: the override (its own committed transaction) and the
+    checks and moves under one lock of the cycle, in the order listed.
     """
     if override_reason.strip():
         with transaction.atomic():
