@@ -222,6 +222,12 @@ class Review(models.Model):
     def __str__(self) -> str:
         return str(self.assignment)
 
+    @property
+    def version(self) -> str:
+        """What the reviewer's page saw: a draft saved since then has another version
+        (``review_save(version=…)`` refuses with ``StaleReview``)."""
+        return self.updated_at.isoformat() if self.pk else ""
+
 
 class CriterionScore(models.Model):
     review = models.ForeignKey(

@@ -30,6 +30,10 @@ from ..models import (
 )
 
 
+class StaleReview(TransitionError):
+    """The draft was saved elsewhere (another tab or window) after the page was loaded."""
+
+
 def _require_reviewer(reviewer: Reviewer, actor) -> None:
     if actor is None or not actor.is_authenticated or reviewer.user_id != actor.pk:
         raise PermissionDenied(_("Only the reviewer can do this."))

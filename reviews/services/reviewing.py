@@ -18,6 +18,7 @@ from applications.enums import (
 from applications.models import Application, Company
 from applications.services import application_screen
 from common.exceptions import TransitionError
+from common.templatetags.portal import local_dt
 from notifications.enums import NotificationKind
 from notifications.services import notify
 from programs.enums import CyclePhase
@@ -40,6 +41,7 @@ from ..models import (
 )
 from ..pledge import PLEDGE_VERSION
 from ._common import (
+    StaleReview,
     _assignment_transition,
     _require_manager,
     _require_reviewer,
@@ -326,10 +328,13 @@ def review_save(
     comment_to_applicant: str = "",
     internal_comment: str = "",
     recommendation: str = "",
+    version: str | None = None,
 ) -> Review:
     """Save the reviewer's draft: what is given replaces what was there (a score of
     ``None`` clears that criterion). Partial drafts are fine; every score must lie within
-    0..the criterion's maximum.
+    0..the criterion's maximum. With ``version`` (the ``Review.version`` the page showed,
+    ``""`` for no draft yet), a draft saved since is refused (``StaleReview``, naming when)
+    and nothing is overwritten.
 
     Refused once submitted (``ReviewLocked``), outside the cycle's review time and for
     anyone but the assigned reviewer whose application opens. Bad input raises
@@ -346,10 +351,20 @@ def review_save(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock_assignment(assignment)
-        review, _created = Review.objects.get_or_create(assignment=locked)
+        review, created = Review.objects.get_or_create(assignment=locked)
         if review.status != ReviewStatus.DRAFT:
             raise ReviewLocked(
                 _("This review has been submitted and is locked."), code="review_locked"
+            )
+        if version is not None and version != ("" if created else review.version):
+            raise StaleReview(
+                _(
+                    "Not saved: this draft was saved elsewhere (another tab or window) at "
+                    "%(time)s, after you opened this page. Your text is still here; copy it, "
+                    "then reload the page."
+                )
+                % {"time": local_dt(review.updated_at, "H:i:s")},
+                code="stale",
             )
         review.comment_to_applicant = comment_to_applicant.strip()
         review.internal_comment = internal_comment.strip()
