@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,7 +38,10 @@ from .rendering import Rendered, absolute_url, render_notification
 
 logger = logging.getLogger(__name__)
 
-User = get_user_model()
+UserModel = get_user_model()
+
+if TYPE_CHECKING:  # the type only: accounts builds on notifications, not the reverse
+    from accounts.models import User
 
 EVENT_KEY_MAX_LENGTH = 100
 # Delivery attempts before a notification is marked failed, and the backoff between
@@ -304,7 +308,7 @@ def idempotency_key(
 
 
 def _unique_active(recipients) -> list[User]:
-    if isinstance(recipients, User):
+    if isinstance(recipients, UserModel):
         recipients = [recipients]
     seen: set[int] = set()
     people = []

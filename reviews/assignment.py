@@ -61,6 +61,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from django.utils.translation import gettext, ngettext
@@ -131,7 +132,7 @@ class AssignmentProblem:
     def message(self) -> str:
         params = dict(self.params)
         if self.code == ProblemCode.NO_ELIGIBLE_REVIEWER:
-            params["organisation"] = Organisation(params["organisation"]).label
+            params["organisation"] = Organisation(str(params["organisation"])).label
             return (
                 gettext(
                     "No eligible %(organisation)s reviewer: every active one has declared a "
@@ -146,7 +147,7 @@ class AssignmentProblem:
                     "the others are inactive, conflicted, declined or already assigned.",
                     "Needs %(needed)d more reviewers, but only %(eligible)d can be assigned: "
                     "the others are inactive, conflicted, declined or already assigned.",
-                    params["needed"],
+                    cast(int, params["needed"]),
                 )
                 % params
             )
@@ -402,7 +403,7 @@ def _solve(
     groups = dict(sorted(groups.items(), key=lambda item: item[1][0]))
 
     # How many new reviews each reviewer could take at most.
-    capacity = Counter()
+    capacity: Counter[int] = Counter()
     for (_, _, _, eligible), members in groups.items():
         for reviewer_id in eligible:
             capacity[reviewer_id] += len(members)
@@ -507,7 +508,7 @@ def _min_cost_flow(
     if solver.solve() != solver.OPTIMAL:
         return None
     flows = solver.flows(np.arange(len(starts), dtype=np.int32)).tolist()
-    used = Counter()
+    used: Counter[int] = Counter()
     for position in range(load_arcs):
         if flows[position]:
             used[order[_reviewer_of(nodes, starts[position])]] += 1

@@ -1,5 +1,6 @@
 """Dependencies between the apps go one way, read from the source (AST), not from what
-happens to be imported at run time: lazy imports inside functions count too.
+happens to be imported at run time: lazy imports inside functions count too. Imports
+under ``if TYPE_CHECKING:`` do not: they name a type for mypy and never run.
 
     common, notifications  <-  accounts  <-  programs  <-  applications  <-  reviews
 
@@ -24,7 +25,16 @@ def imported_apps(app: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for path in sorted((ROOT / app).rglob("*.py")):
         tree = ast.parse(path.read_text(), filename=str(path))
+        type_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+            for statement in node.body
+            for inner in ast.walk(statement)
+        }
         for node in ast.walk(tree):
+            if id(node) in type_only:
+                continue
             if isinstance(node, ast.Import):
                 modules = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+
 from .. import events
 from ..enums import (
     MembershipRole,
@@ -36,12 +38,12 @@ COMPANY_FIELDS = [
 ]
 
 
-def _require_member(actor, company: Company) -> None:
+def _require_member(actor: User, company: Company) -> None:
     if not is_company_member(actor, company):
         raise PermissionDenied(_("You are not a member of this company."))
 
 
-def company_create(*, actor, data: dict) -> Company:
+def company_create(*, actor: User, data: dict) -> Company:
     """Create a company with ``actor`` as its owner.
 
     Side effects: a ``Company`` row and the owner's ``Membership``. The business number is
@@ -57,7 +59,7 @@ def company_create(*, actor, data: dict) -> Company:
     return company
 
 
-def company_update(*, company: Company, actor, data: dict) -> Company:
+def company_update(*, company: Company, actor: User, data: dict) -> Company:
     """Change the company's profile (any member may). Side effect: the row is saved."""
     _require_member(actor, company)
     changed = []
@@ -77,7 +79,9 @@ def company_update(*, company: Company, actor, data: dict) -> Company:
     return company
 
 
-def invitation_create(*, company: Company, actor, email: str, language: str = "en") -> Invitation:
+def invitation_create(
+    *, company: Company, actor: User, email: str, language: str = "en"
+) -> Invitation:
     """Invite ``email`` to join the company (owner only).
 
     Side effects: an ``Invitation`` row replacing any open one for the same address, and
@@ -99,7 +103,7 @@ def invitation_create(*, company: Company, actor, email: str, language: str = "e
     return invitation
 
 
-def invitation_revoke(*, invitation: Invitation, actor) -> None:
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     """Cancel an open invitation (owner only). Side effect: the row is deleted."""
     if not is_company_owner(actor, invitation.company):
         raise PermissionDenied(_("Only the company's owner can cancel invitations."))
@@ -107,7 +111,9 @@ def invitation_revoke(*, invitation: Invitation, actor) -> None:
         invitation.delete()
 
 
-def invitation_accept(*, invitation: Invitation, actor, now: datetime | None = None) -> Membership:
+def invitation_accept(
+    *, invitation: Invitation, actor: User, now: datetime | None = None
+) -> Membership:
     """Join the company through an invitation.
 
     The actor must be logged in with a verified account of the invited address, and the
@@ -141,7 +147,7 @@ def invitation_accept(*, invitation: Invitation, actor, now: datetime | None = N
     return membership
 
 
-def membership_remove(*, membership: Membership, actor) -> None:
+def membership_remove(*, membership: Membership, actor: User) -> None:
     """Remove a member from the company (owner only; the owner cannot be removed).
 
     Side effect: the ``Membership`` row is deleted; the person loses access at once.

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from common.exceptions import TransitionError
@@ -42,7 +43,7 @@ class PassedOver:
     above_rank: int
 
 
-def _organisation_of(actor) -> str:
+def _organisation_of(actor: User) -> str:
     manager = getattr(actor, "program_manager", None)
     return manager.organisation if manager is not None else ""
 
@@ -157,7 +158,7 @@ def overrides_record(
     applications: Iterable[Application],
     kind: str,
     reason: str,
-    actor,
+    actor: User,
     now: datetime,
     details: Mapping[int, dict] | None = None,
 ) -> tuple[list[SelectionOverride], list[DecisionApproval]]:
@@ -185,7 +186,7 @@ def overrides_record(
             cycle=cycle,
             kind=ActivityKind.OVERRIDE,
             actor=actor,
-            subject=override.application.reference,
+            subject=override.application.reference,  # type: ignore[arg-type]
             data={"override": kind, **((details or {}).get(override.application_id) or {})},
             note=reason,
             at=now,
@@ -201,14 +202,16 @@ def overrides_record(
             others,
             cycle=cycle,
             reason=_("%(actor)s recorded an override on %(references)s.")
-            % {"actor": actor, "references": ", ".join(o.application.reference for o in overrides)},
+            % {"actor": actor, "references": ", ".join(o.application.reference for o in overrides)},  # type: ignore[misc]
             actor=actor,
             now=now,
         )
     return overrides, withdrawn
 
 
-def unseen_overrides_error(cycle: Cycle, *, actor, seen: int | None) -> TransitionError | None:
+def unseen_overrides_error(
+    cycle: Cycle, *, actor: User, seen: int | None
+) -> TransitionError | None:
     """When an approver's page showed overrides up to id ``seen``, the refusal naming the
     overrides of other organisations recorded since (None when there are none)."""
     if seen is None:
@@ -217,8 +220,8 @@ def unseen_overrides_error(cycle: Cycle, *, actor, seen: int | None) -> Transiti
     organisation = _organisation_of(actor)
     if organisation:
         newer = newer.exclude(organisation=organisation)
-    newer = list(newer)
-    if not newer:
+    found = list(newer)
+    if not found:
         return None
     return TransitionError(
         _(
@@ -227,7 +230,7 @@ def unseen_overrides_error(cycle: Cycle, *, actor, seen: int | None) -> Transiti
         )
         % {
             "overrides": "; ".join(
-                f"{o.application.reference} ({o.get_kind_display()}): {o.reason}" for o in newer
+                f"{o.application.reference} ({o.get_kind_display()}): {o.reason}" for o in found
             )
         },
         code="unseen_overrides",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from applications.enums import (
     AFTER_ANNOUNCEMENT,
     APPLICATION_TRANSITIONS,
@@ -68,7 +69,7 @@ def decisions_set(
     cycle: Cycle,
     applications: Iterable[Application | int],
     decision: str,
-    actor,
+    actor: User,
     note: str = "",
     now: datetime | None = None,
     versions: Mapping[int, int] | None = None,
@@ -156,7 +157,7 @@ def decisions_set(
                 cycle=locked,
                 kind=ActivityKind.DECISION,
                 actor=actor,
-                subject=application.reference,
+                subject=application.reference,  # type: ignore[arg-type]
                 data={"from": previous, "to": decision},
                 note=note,
                 at=now,
@@ -172,7 +173,7 @@ def decisions_set(
                 reason=_("%(actor)s changed %(references)s to “%(status)s”.")
                 % {
                     "actor": actor,
-                    "references": ", ".join(a.reference for a in to_change),
+                    "references": ", ".join(a.reference for a in to_change),  # type: ignore[misc]
                     "status": ApplicationStatus(decision).label,
                 },
                 now=now,
@@ -204,7 +205,7 @@ def decisions_set(
     )
 
 
-def decisions_set_one(*, application: Application, actor, decision: str) -> None:
+def decisions_set_one(*, application: Application, actor: User, decision: str) -> None:
     """``decisions_set`` for one application of its cycle: how the admin decides
     (registered in ``applications.extensions`` by ``ReviewsConfig.ready``)."""
     decisions_set(
@@ -259,7 +260,7 @@ def _check_quota(cycle: Cycle, *, adding: int) -> None:
     )
 
 
-def _approving_manager(actor, cycle: Cycle) -> ProgramManager:
+def _approving_manager(actor: User, cycle: Cycle) -> ProgramManager:
     """The actor's program-manager profile: the organisation they approve for is theirs,
     never chosen (``reviews.approve_decisions``)."""
     if actor is None or not approves_for_an_organisation(actor, cycle):
@@ -272,7 +273,7 @@ def _approving_manager(actor, cycle: Cycle) -> ProgramManager:
 def decisions_approve(
     *,
     cycle: Cycle,
-    actor,
+    actor: User,
     now: datetime | None = None,
     override_reason: str = "",
     overrides_seen: int | None = None,
@@ -325,7 +326,7 @@ def decisions_approve(
         return approval
 
 
-def _missing_reviews_overridden(locked: Cycle, *, actor, reason: str, now: datetime) -> list:
+def _missing_reviews_overridden(locked: Cycle, *, actor: User, reason: str, now: datetime) -> list:
     """Refuse (``missing_reviews``) while selected or waitlisted applications lack their
     required reviews without an override, unless ``reason`` records one for each."""
     missing = guards.missing_reviews(locked)
@@ -349,7 +350,7 @@ def _missing_reviews_overridden(locked: Cycle, *, actor, reason: str, now: datet
 
 
 def decisions_approval_withdraw(
-    *, cycle: Cycle, actor, now: datetime | None = None
+    *, cycle: Cycle, actor: User, now: datetime | None = None
 ) -> DecisionApproval | None:
     """Withdraw the standing approval of the actor's organisation (a manager of that
     organisation changes their mind). Returns it, or None when none stood. Refused once
@@ -384,7 +385,7 @@ def decisions_approval_withdraw(
 def cycle_announce(
     *,
     cycle: Cycle,
-    actor,
+    actor: User,
     now: datetime | None = None,
     override_reason: str = "",
     confirm_early: bool = False,
@@ -451,7 +452,9 @@ def cycle_announce(
     return locked
 
 
-def results_notify(*, applications: list[Application], actor, promotion: bool = False) -> int:
+def results_notify(
+    *, applications: list[Application], actor: User | None, promotion: bool = False
+) -> int:
     """Tell each application's company its result: one ``results_announced`` notification
     per member, in the member's language, with the reviewers' comments to the applicant
     (``selectors.comments_to_applicants``: no internal comment, no reviewer's name).
