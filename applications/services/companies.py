@@ -60,23 +60,32 @@ def company_create(*, actor: User, data: dict) -> Company:
 
 
 def company_update(*, company: Company, actor: User, data: dict) -> Company:
-    """Change the company's profile (any member may). Side effect: the row is saved."""
+    """Change the company's profile (any member may). Returns the saved row.
+
+    ``data`` is compared with the row as stored (locked), never with ``company``: a
+    ModelForm bound to it has already written the new values into it, which would make
+    every change look like none. Side effect: the changed fields saved.
+    """
     _require_member(actor, company)
-    changed = []
-    for key in COMPANY_FIELDS:
-        if key not in data:
-            continue
-        value = data[key]
-        if key == "business_number":
-            value = normalize_business_number(value)
-        if getattr(company, key) != value:
-            setattr(company, key, value)
-            changed.append(key)
-    if changed:
-        with transaction.atomic():
-            company.full_clean()
-            company.save(update_fields=[*changed, "updated_at"])
-    return company
+    with transaction.atomic():
+        stored = Company.objects.select_for_update().get(pk=company.pk)
+        changed = []
+        for key in COMPANY_FIELDS:
+            if key not in data:
+                continue
+            value = data[key]
+            if key == "business_number":
+                value = normalize_business_number(value)
+            if getattr(stored, key) != value:
+                setattr(stored, key, value)
+                changed.append(key)
+        if changed:
+            # Validate (and check the uniqueness of) what changes, nothing else.
+            stored.full_clean(
+                exclude=[f.name for f in Company._meta.fields if f.name not in changed]
+            )
+            stored.save(update_fields=[*changed, "updated_at"])
+    return stored
 
 
 def invitation_create(
@@ -104,11 +113,11 @@ def invitation_create(
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
-    """Cancel an open invitation (owner only). Side effect: the row is deleted."""
+    """Cancel an open invitation (owner only). Side effect: the row is deleted, unless it
+    was accepted meanwhile (checked on the row, not on ``invitation``)."""
     if not is_company_owner(actor, invitation.company):
         raise PermissionDenied(_("Only the company's owner can cancel invitations."))
-    if invitation.accepted_at is None:
-        invitation.delete()
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
 
 
 def invitation_accept(
