@@ -29,9 +29,12 @@ run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set) with branch
+## coverage: fails under [tool.coverage.report] fail_under, then the per-module gate
+## (.ci/coverage_gate.py: 100 % of lines in services, selectors, rules and domain modules).
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
+	$(PY) .ci/coverage_gate.py
 
 ## The quick loop: everything but the browser (Playwright) and real-worker (Celery) tests.
 test-fast: venv
