@@ -27,7 +27,7 @@ def api_token_for(token: str) -> ApiToken | None:
     if row is None or not token_matches(token, row.secret_hash):
         return None
     program_ids = frozenset(row.programs.values_list("pk", flat=True))
-    row.program_ids = program_ids or None
+    row.program_ids = program_ids or None  # type: ignore[attr-defined]
     return row
 
 

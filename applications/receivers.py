@@ -81,6 +81,11 @@ def setting_locks(sender, cycle, **kwargs) -> dict[str, str]:
 
 @receiver(signals.phase_consequences, dispatch_uid="applications_phase_consequences")
 def phase_consequences(sender, cycle, action, **kwargs) -> list[str]:
+    """The sentences a phase's confirmation page shows about applications and drafts.
+
+    Over 60 lines on purpose: each sentence is a full ``ngettext`` pair, written out so
+    that translators see whole sentences.
+    """
     counts = dict(
         Application.objects.filter(cycle=cycle)
         .values("status")

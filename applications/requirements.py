@@ -102,7 +102,7 @@ def submission_problems(application) -> list[Problem]:
     for step_slug in (PROJECT.slug, TRACK.slug):
         for name in step_fields(step_slug, track):
             if _is_empty(getattr(application, f"{name}_id" if _is_fk(name) else name)):
-                label = Application._meta.get_field(name).verbose_name
+                label = Application._meta.get_field(name).verbose_name  # type: ignore[union-attr]
                 problems.append(
                     Problem(
                         step_slug,

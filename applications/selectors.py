@@ -230,11 +230,11 @@ def answer_sections(application: Application) -> list[tuple]:
         rows = []
         for name in step_fields(step.slug, application.track):
             field = Application._meta.get_field(name)
-            if field.choices:
+            if field.choices:  # type: ignore[union-attr]
                 value = getattr(application, f"get_{name}_display")()
             else:
                 value = getattr(application, name)
-            rows.append((name, field.verbose_name, value))
+            rows.append((name, field.verbose_name, value))  # type: ignore[union-attr]
         sections.append((step_label(step, application.track), rows, step.slug))
     return sections
 

@@ -82,6 +82,6 @@ DELIVERY_TRANSITIONS: dict[str, frozenset[str]] = {
 def kind_label(kind: str) -> str:
     """The human label of a stored kind; a kind no longer in the enum shows its slug."""
     try:
-        return NotificationKind(kind).label
+        return str(NotificationKind(kind).label)
     except ValueError:
         return kind

@@ -4,6 +4,9 @@ and the joint approval of a cycle's decisions.
 Status fields are written only by the transition services in ``reviews.services``.
 The score formula lives in ``reviews.scoring``; nothing here computes a score. The stored
 score aggregates and the ranking view are in ``reviews.score_models``.
+
+Over 500 lines on purpose: twelve models of one app, each short and mostly field
+declarations with their help texts; a models package would only scatter the relations.
 """
 
 import uuid
@@ -241,6 +244,12 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return str(self.assignment)
+
+    @property
+    def version(self) -> str:
+        """What the reviewer's page saw: a draft saved since then has another version
+        (``review_save(version=…)`` refuses with ``StaleReview``)."""
+        return self.updated_at.isoformat() if self.pk else ""
 
 
 class CriterionScore(models.Model):

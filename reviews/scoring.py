@@ -197,7 +197,7 @@ class ApplicationScore:
 def review_score(review: SubmittedReview, criteria: Sequence[CriterionSpec]) -> Decimal:
     """The review's weighted score, 0–100, to ``STORED_PLACES`` (the module docstring, step 1)."""
     with localcontext(prec=PRECISION):
-        return _review_score(review, criteria, sum(_dec(c.weight) for c in criteria))
+        return _review_score(review, criteria, sum((_dec(c.weight) for c in criteria), Decimal(0)))
 
 
 def rank_cycle(
@@ -217,7 +217,7 @@ def rank_cycle(
     if not criteria:
         raise ValueError("The rubric has no criteria.")
     with localcontext(prec=PRECISION):
-        total_weight = sum(_dec(criterion.weight) for criterion in criteria)
+        total_weight = sum((_dec(criterion.weight) for criterion in criteria), Decimal(0))
         if total_weight <= 0 or any(c.max_score <= 0 for c in criteria):
             raise ValueError("Criterion weights and maximum scores must be positive.")
         scored = [
@@ -307,8 +307,8 @@ def _z_scores(scored: list[ScoredReview]) -> list[Decimal]:
         per_reviewer[review.reviewer_id].append(review.score)
     scale: dict[int, tuple[Decimal, Decimal]] = {}
     for reviewer_id, scores in per_reviewer.items():
-        mean = sum(scores) / len(scores)
-        variance = sum((score - mean) ** 2 for score in scores) / len(scores)
+        mean = sum(scores, Decimal(0)) / len(scores)
+        variance = sum(((score - mean) ** 2 for score in scores), Decimal(0)) / len(scores)
         scale[reviewer_id] = (mean, variance.sqrt())
     zeros = Decimal(0)
     z_scores = []
@@ -319,14 +319,15 @@ def _z_scores(scored: list[ScoredReview]) -> list[Decimal]:
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
-    return sum(values) / len(values) if values else None
+    return sum(values, Decimal(0)) / len(values) if values else None
 
 
 def _combine(by_organisation: dict[str, list[Decimal]]) -> Decimal | None:
     means = [_mean(by_organisation[organisation]) for organisation in ORGANISATIONS]
-    if any(mean is None for mean in means):
+    present = [mean for mean in means if mean is not None]
+    if len(present) < len(means):
         return None
-    return sum(means) / len(means)
+    return sum(present, Decimal(0)) / len(present)
 
 
 def _round(value: Decimal | None) -> Decimal | None:

@@ -49,6 +49,8 @@ def test_malformed_boolean_fails_fast():
     result = _manage("check", env={"DEBUG": "maybe"})
 
     assert result.returncode != 0
+    # Refused for that reason, naming the variable and the value (not some other failure).
+    assert "ImproperlyConfigured: DEBUG must be true or false, not 'maybe'." in result.stderr
 
 
 def test_production_language_cookie_is_secure_and_a_csp_is_set():

@@ -130,13 +130,13 @@ def answer_file_upload(*, application: Application, actor, question: Question, f
                 .filter(application=locked, question=question)
                 .first()
             ) or Answer(application=locked, question=question)
-            replaced = answer.file.name if answer.file else ""
+            replaced = (answer.file.name or "") if answer.file else ""
             answer.original_name = original_name
             answer.size = size
             answer.sha256 = sha256
             answer.updated_at = timezone.now()
             answer.file.save(original_name, file, save=False)
-            stored.append(answer.file.name)
+            stored.append(answer.file.name or "")
             answer.save()
             _bump(locked, application, actor)
             transaction.on_commit(lambda: _delete_files([replaced]), robust=True)
@@ -161,7 +161,7 @@ def answer_file_delete(*, application: Application, actor, question: Question) -
         )
         if answer is None:
             return False
-        name = answer.file.name
+        name = answer.file.name or ""
         answer.file = ""
         answer.original_name = ""
         answer.size = None

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+
 from .. import events
 from ..enums import (
     MembershipRole,
@@ -36,12 +38,12 @@ COMPANY_FIELDS = [
 ]
 
 
-def _require_member(actor, company: Company) -> None:
+def _require_member(actor: User, company: Company) -> None:
     if not is_company_member(actor, company):
         raise PermissionDenied(_("You are not a member of this company."))
 
 
-def company_create(*, actor, data: dict) -> Company:
+def company_create(*, actor: User, data: dict) -> Company:
     """Create a company with ``actor`` as its owner.
 
     Side effects: a ``Company`` row and the owner's ``Membership``. The business number is
@@ -57,27 +59,38 @@ def company_create(*, actor, data: dict) -> Company:
     return company
 
 
-def company_update(*, company: Company, actor, data: dict) -> Company:
-    """Change the company's profile (any member may). Side effect: the row is saved."""
+def company_update(*, company: Company, actor: User, data: dict) -> Company:
+    """Change the company's profile (any member may). Returns the saved row.
+
+    ``data`` is compared with the row as stored (locked), never with ``company``: a
+    ModelForm bound to it has already written the new values into it, which would make
+    every change look like none. Side effect: the changed fields saved.
+    """
     _require_member(actor, company)
-    changed = []
-    for key in COMPANY_FIELDS:
-        if key not in data:
-            continue
-        value = data[key]
-        if key == "business_number":
-            value = normalize_business_number(value)
-        if getattr(company, key) != value:
-            setattr(company, key, value)
-            changed.append(key)
-    if changed:
-        with transaction.atomic():
-            company.full_clean()
-            company.save(update_fields=[*changed, "updated_at"])
-    return company
+    with transaction.atomic():
+        stored = Company.objects.select_for_update().get(pk=company.pk)
+        changed = []
+        for key in COMPANY_FIELDS:
+            if key not in data:
+                continue
+            value = data[key]
+            if key == "business_number":
+                value = normalize_business_number(value)
+            if getattr(stored, key) != value:
+                setattr(stored, key, value)
+                changed.append(key)
+        if changed:
+            # Validate (and check the uniqueness of) what changes, nothing else.
+            stored.full_clean(
+                exclude=[f.name for f in Company._meta.fields if f.name not in changed]
+            )
+            stored.save(update_fields=[*changed, "updated_at"])
+    return stored
 
 
-def invitation_create(*, company: Company, actor, email: str, language: str = "en") -> Invitation:
+def invitation_create(
+    *, company: Company, actor: User, email: str, language: str = "en"
+) -> Invitation:
     """Invite ``email`` to join the company (owner only).
 
     Side effects: an ``Invitation`` row replacing any open one for the same address, and
@@ -99,15 +112,17 @@ def invitation_create(*, company: Company, actor, email: str, language: str = "e
     return invitation
 
 
-def invitation_revoke(*, invitation: Invitation, actor) -> None:
-    """Cancel an open invitation (owner only). Side effect: the row is deleted."""
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
+    """Cancel an open invitation (owner only). Side effect: the row is deleted, unless it
+    was accepted meanwhile (checked on the row, not on ``invitation``)."""
     if not is_company_owner(actor, invitation.company):
         raise PermissionDenied(_("Only the company's owner can cancel invitations."))
-    if invitation.accepted_at is None:
-        invitation.delete()
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
 
 
-def invitation_accept(*, invitation: Invitation, actor, now: datetime | None = None) -> Membership:
+def invitation_accept(
+    *, invitation: Invitation, actor: User, now: datetime | None = None
+) -> Membership:
     """Join the company through an invitation.
 
     The actor must be logged in with a verified account of the invited address, and the
@@ -141,7 +156,7 @@ def invitation_accept(*, invitation: Invitation, actor, now: datetime | None = N
     return membership
 
 
-def membership_remove(*, membership: Membership, actor) -> None:
+def membership_remove(*, membership: Membership, actor: User) -> None:
     """Remove a member from the company (owner only; the owner cannot be removed).
 
     Side effect: the ``Membership`` row is deleted; the person loses access at once.

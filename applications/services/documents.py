@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from programs.enums import DocumentKind
 
 from ..enums import (
@@ -39,7 +40,7 @@ def _sha256(file) -> str:
     return digest.hexdigest()
 
 
-def document_upload(*, application: Application, actor, kind: str, file) -> Document:
+def document_upload(*, application: Application, actor: User, kind: str, file) -> Document:
     """Attach a PDF to a draft, replacing the one of the same kind (except "other").
 
     The file is checked by its content (``validators.validate_pdf``: ``ValidationError``
@@ -76,16 +77,16 @@ def document_upload(*, application: Application, actor, kind: str, file) -> Docu
                 uploaded_by=actor,
             )
             document.file.save(original_name, file, save=False)
-            stored.append(document.file.name)
+            stored.append(document.file.name)  # type: ignore[arg-type]
             document.save()
-            transaction.on_commit(lambda: _delete_files(replaced_names), robust=True)
+            transaction.on_commit(lambda: _delete_files(replaced_names), robust=True)  # type: ignore[arg-type]
     except BaseException:
         _delete_files(stored)
         raise
     return document
 
 
-def document_delete(*, document: Document, actor) -> None:
+def document_delete(*, document: Document, actor: User) -> None:
     """Remove a document from a draft. Side effects: the row, then the file after commit."""
     _require_member(actor, document.application.company)
     with transaction.atomic():
@@ -97,4 +98,4 @@ def document_delete(*, document: Document, actor) -> None:
             )
         name = document.file.name
         document.delete()
-        transaction.on_commit(lambda: _delete_files([name]), robust=True)
+        transaction.on_commit(lambda: _delete_files([name]), robust=True)  # type: ignore[list-item]

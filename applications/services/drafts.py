@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.exceptions import TransitionError
 from programs.models import Cycle
 
@@ -27,7 +28,7 @@ from .documents import _delete_files
 
 
 def application_start(
-    *, company: Company, cycle: Cycle, actor, now: datetime | None = None
+    *, company: Company, cycle: Cycle, actor: User, now: datetime | None = None
 ) -> tuple[Application, bool]:
     """Start a draft for ``company`` in ``cycle``, or return its live application.
 
@@ -66,7 +67,7 @@ def application_start(
 
 def application_first_save(
     *, company: Company, cycle: Cycle, actor, data: dict, expected_version: int
-) -> tuple[Application, bool]:
+) -> tuple[Application | None, bool]:
     """The applicant's first save: create the draft and save ``data`` into it, together.
 
     Choosing the company only opens an empty form; the draft exists from its first save,
@@ -91,7 +92,7 @@ def application_first_save(
 
 
 def application_update(
-    *, application: Application, actor, data: dict, expected_version: int
+    *, application: Application, actor: User, data: dict, expected_version: int
 ) -> Application:
     """Save answers of a draft (partial saves allowed: nothing here is required).
 
@@ -135,7 +136,7 @@ def _copy(source: Application, target: Application) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def application_delete(*, application: Application, actor) -> None:
+def application_delete(*, application: Application, actor: User) -> None:
     """Delete a draft (any member). Side effects: the row, its documents' rows and, after
     commit, their files are deleted; the place in the cycle is free again."""
     _require_member(actor, application.company)

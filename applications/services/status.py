@@ -11,8 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.exceptions import TransitionError
-from programs.enums import TRACK_REFERENCE_PREFIX
+from programs.enums import TRACK_REFERENCE_PREFIX, Track
 from programs.models import Cycle
 
 from .. import events
@@ -48,7 +49,7 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _check_transition(locked: Application, to: str, actor) -> None:
+def _check_transition(locked: Application, to: str, actor: User) -> None:
     """The table allows ``locked.status → to`` and ``actor`` is the one who may do it."""
     source = locked.status
     if to not in APPLICATION_TRANSITIONS.get(source, ()):
@@ -85,7 +86,7 @@ def _apply_transition(
     locked: Application,
     *,
     to: str,
-    actor,
+    actor: User,
     note: str,
     now: datetime,
     extra_fields: Iterable[str] = (),
@@ -107,7 +108,7 @@ def _apply_transition(
 
 
 def application_transition(
-    *, application: Application, to: str, actor, note: str = "", now: datetime | None = None
+    *, application: Application, to: str, actor: User, note: str = "", now: datetime | None = None
 ) -> Application:
     """Move ``application`` to status ``to``: the one way a status changes.
 
@@ -131,7 +132,7 @@ def application_transition(
 def application_submit(
     *,
     application: Application,
-    actor,
+    actor: User,
     consents: Iterable[str],
     now: datetime | None = None,
 ) -> Application:
@@ -146,6 +147,9 @@ def application_submit(
     ``OI-2027R1-0042``, the sequence counted per cycle under a lock of the cycle row),
     ``submitted_at``, a ``Consent`` row per kind with the text version agreed to, a
     ``StatusChange`` row, and after commit a receipt to every member of the company.
+
+    Over 60 lines on purpose: every refusal is collected before any write, then the
+    writes happen in one transaction.
     """
     now = now or timezone.now()
     given = set(consents)
@@ -175,7 +179,7 @@ def application_submit(
         if locked.sequence is None:
             last = Application.objects.filter(cycle=cycle).aggregate(last=Max("sequence"))["last"]
             locked.sequence = (last or 0) + 1
-            prefix = TRACK_REFERENCE_PREFIX[cycle.program.track]
+            prefix = TRACK_REFERENCE_PREFIX[Track(cycle.program.track)]
             locked.reference = f"{prefix}-{cycle.code}-{locked.sequence:04d}"
         locked.submitted_at = now
         locked.version += 1
@@ -192,7 +196,7 @@ def application_submit(
 
 
 def application_withdraw(
-    *, application: Application, actor, reason: str = "", now: datetime | None = None
+    *, application: Application, actor: User, reason: str = "", now: datetime | None = None
 ) -> Application:
     """Withdraw a sent-in application before its outcome is announced (any member).
 
@@ -207,7 +211,7 @@ def application_withdraw(
 def application_screen(
     *,
     application: Application,
-    actor,
+    actor: User,
     eligible: bool,
     reason: str = "",
     now: datetime | None = None,
@@ -229,7 +233,7 @@ def application_screen(
 def application_decide(
     *,
     application: Application,
-    actor,
+    actor: User,
     decision: str,
     note: str = "",
     now: datetime | None = None,

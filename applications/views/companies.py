@@ -42,16 +42,21 @@ def company_edit(request, pk: int):
     company = selectors.get_company_for(request.user, pk)
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
-        services.company_update(company=company, actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("The company profile has been saved."))
-        back = request.POST.get("next", "")
-        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            return redirect(back)
-        return redirect(company)
+        try:
+            services.company_update(company=company, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The company profile has been saved."))
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
+            return redirect(company)
     return render(
         request,
         "applications/company_form.html",
         {"form": form, "company": company, "next": request.GET.get("next", "")},
+        status=400 if form.errors else 200,
     )
 
 

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.exceptions import TransitionError
 
 from ..enums import CYCLE_TRANSITIONS, ActivityKind, CyclePhase
 from ..models import Cycle, CycleActivity, CyclePhaseChange
 
 
-def cycle_transition(*, cycle: Cycle, to: str, actor, note: str = "") -> Cycle:
+def cycle_transition(*, cycle: Cycle, to: str, actor: User, note: str = "") -> Cycle:
     """Move ``cycle`` to phase ``to``.
 
     Checks the transition table and the preconditions (a cycle opens only with a
@@ -64,7 +65,7 @@ def activity_record(
     *,
     cycle: Cycle,
     kind: str,
-    actor,
+    actor: User | None,
     subject: str = "",
     data: dict[str, Any] | None = None,
     note: str = "",

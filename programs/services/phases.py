@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+
 from .. import signals
 from ..enums import ActivityKind, CyclePhase, Track
 from ..models import Cycle
@@ -86,11 +88,11 @@ def cycle_preflight(cycle: Cycle, now: datetime | None = None) -> list[Check]:
     if cycle.program.track == Track.OPEN_INNOVATION:
         checks.append(Check(_("Challenges offered"), cycle.challenges.exists(), _("At least one.")))
     for _receiver, response in signals.preflight_checks.send(sender=Cycle, cycle=cycle):
-        checks.extend(response or [])
+        checks.extend(response or [])  # type: ignore[arg-type]
     return checks
 
 
-def cycle_open(*, cycle: Cycle, actor, now: datetime | None = None) -> Cycle:
+def cycle_open(*, cycle: Cycle, actor: User, now: datetime | None = None) -> Cycle:
     """Open a draft call once every blocking line of ``cycle_preflight`` passes. Side
     effects as ``cycle_transition``."""
     _require_call_manager(cycle.program_id, actor)
@@ -103,7 +105,7 @@ def cycle_open(*, cycle: Cycle, actor, now: datetime | None = None) -> Cycle:
     return cycle_transition(cycle=cycle, to=CyclePhase.OPEN, actor=actor)
 
 
-def cycle_close(*, cycle: Cycle, actor, now: datetime | None = None) -> tuple[Cycle, int]:
+def cycle_close(*, cycle: Cycle, actor: User, now: datetime | None = None) -> tuple[Cycle, int]:
     """Close an open call now. Closed before its published closing date, the closing date
     becomes now (recorded) and the companies with drafts are told (``deadline_changed``
     with ``early``). Returns the cycle and how many people were notified."""
@@ -128,7 +130,9 @@ def cycle_close(*, cycle: Cycle, actor, now: datetime | None = None) -> tuple[Cy
     return cycle, notified
 
 
-def cycle_reopen(*, cycle: Cycle, actor, closes_at: datetime, now: datetime | None = None) -> Cycle:
+def cycle_reopen(
+    *, cycle: Cycle, actor: User, closes_at: datetime, now: datetime | None = None
+) -> Cycle:
     """Reopen a closed call until ``closes_at`` (in the future, before reviews are due),
     only before screening started (other apps say so through ``setting_locks``'s
     ``"reopen"``). Side effects: the phase, the closing date, activity lines."""
@@ -167,7 +171,7 @@ def cycle_reopen(*, cycle: Cycle, actor, closes_at: datetime, now: datetime | No
     return cycle
 
 
-def cycle_start_review(*, cycle: Cycle, actor) -> Cycle:
+def cycle_start_review(*, cycle: Cycle, actor: User) -> Cycle:
     """Closed → review: screening and assignment begin. Side effects as
     ``cycle_transition``."""
     _require_call_manager(cycle.program_id, actor)

@@ -241,7 +241,8 @@ def _line(question: Question) -> str:
     if question.retired:
         flags.append("retired")
     extra = f" [{', '.join(flags)}]" if flags else ""
-    return f"{question.label_en} ({question.kind}){extra}"
+    label = question.label_en  # type: ignore[attr-defined]  # modeltranslation's field
+    return f"{label} ({question.kind}){extra}"
 
 
 def question_retire(*, question: Question, actor, retired: bool = True) -> Question:
@@ -268,7 +269,8 @@ def question_retire(*, question: Question, actor, retired: bool = True) -> Quest
                     ),
                     code="required_after_submission",
                 )
-            if current.condition_question_id and current.condition_question.retired:
+            condition = current.condition_question
+            if condition is not None and condition.retired:
                 raise ValidationError(
                     _("Bring back the question it depends on first."), code="parent_retired"
                 )

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
+from accounts.models import User
+
 from .. import signals
 from ..enums import ActivityKind, CyclePhase, DocumentKind, Track
 from ..models import Criterion, Cycle, Program
@@ -102,12 +104,12 @@ def setting_label(name: str) -> str:
         model_field = Cycle._meta.get_field(name)
     except Exception:
         return name
-    label = str(model_field.verbose_name)
+    label = str(model_field.verbose_name)  # type: ignore[union-attr]
     language = getattr(model_field, "language", None)
     return f"{label} [{language}]" if language else label
 
 
-def _require_call_manager(program_id: int, actor) -> None:
+def _require_call_manager(program_id: int, actor: User) -> None:
     if actor is None or not is_program_manager(actor, program_id):
         raise PermissionDenied(_("Only a program manager of this program can do this."))
 
@@ -117,7 +119,7 @@ def setting_locks(cycle: Cycle) -> dict[str, str]:
     ``"reopen"``)."""
     locks: dict[str, str] = {}
     for _receiver, response in signals.setting_locks.send(sender=Cycle, cycle=cycle):
-        locks.update(response or {})
+        locks.update(response or {})  # type: ignore[arg-type]
     return locks
 
 
@@ -187,7 +189,7 @@ def _check_documents(required: list[str], optional: list[str]) -> None:
         )
 
 
-def cycle_update(*, cycle: Cycle, actor, changes: dict[str, Any], now=None) -> SettingsUpdate:
+def cycle_update(*, cycle: Cycle, actor: User, changes: dict[str, Any], now=None) -> SettingsUpdate:
     """Change settings of ``cycle`` (fields of ``SCALAR_SETTINGS`` and ``ITEM_SETTINGS``;
     ``technologies``/``challenges`` as lists of ids). Values equal to the current ones are
     ignored.
@@ -197,6 +199,9 @@ def cycle_update(*, cycle: Cycle, actor, changes: dict[str, Any], now=None) -> S
     cycle row; one ``SETTING_CHANGED`` activity line per changed setting (old → new);
     a later closing date of an open call sends ``signals.deadline_changed``, whose
     receivers tell the companies with drafts.
+
+    Over 60 lines on purpose: the phase locks, the diff, the timeline check and the
+    activity lines are read under one lock of the cycle, in that order.
     """
     _require_call_manager(cycle.program_id, actor)
     unknown = set(changes) - SCALAR_SETTINGS - ITEM_SETTINGS
@@ -250,18 +255,18 @@ def cycle_update(*, cycle: Cycle, actor, changes: dict[str, Any], now=None) -> S
     return result
 
 
-def _deadline_changed(cycle: Cycle, old, new, actor, *, early: bool) -> int:
+def _deadline_changed(cycle: Cycle, old, new, actor: User, *, early: bool) -> int:
     responses = signals.deadline_changed.send(
         sender=Cycle, cycle=cycle, old=old, new=new, early=early, actor=actor
     )
-    return sum(response or 0 for _receiver, response in responses)
+    return sum(response or 0 for _receiver, response in responses)  # type: ignore[misc]
 
 
 def _rubric_line(criterion) -> str:
     return f"{criterion.name_en} ({criterion.weight}, /{criterion.max_score})"
 
 
-def rubric_save(*, cycle: Cycle, actor, criteria: list[CriterionInput]) -> bool:
+def rubric_save(*, cycle: Cycle, actor: User, criteria: list[CriterionInput]) -> bool:
     """Replace ``cycle``'s rubric with ``criteria``, in that order (rows with a ``pk`` are
     kept and updated, new rows added, missing rows deleted).
 
@@ -269,6 +274,9 @@ def rubric_save(*, cycle: Cycle, actor, criteria: list[CriterionInput]) -> bool:
     and guidance; once a score is saved nothing (the reason comes from
     ``signals.setting_locks``). Side effects: the criteria; one ``SETTING_CHANGED``
     activity line (``rubric``, old → new) when anything changed. Returns whether it did.
+
+    Over 60 lines on purpose: which criteria may change is judged on the rows locked with
+    the cycle, then all of them are written in that same transaction.
     """
     _require_call_manager(cycle.program_id, actor)
     with transaction.atomic():
@@ -322,7 +330,7 @@ def rubric_save(*, cycle: Cycle, actor, criteria: list[CriterionInput]) -> bool:
         kept = {item.pk for item in criteria if item.pk is not None}
         locked.criteria.exclude(pk__in=kept).delete()
         for order, item in enumerate(criteria, start=1):
-            criterion = current.get(item.pk) or Criterion(cycle=locked)
+            criterion = (current.get(item.pk) if item.pk else None) or Criterion(cycle=locked)
             for name in CRITERION_TEXTS:
                 setattr(criterion, name, item.texts.get(name, "") or "")
             criterion.weight = item.weight
@@ -342,7 +350,7 @@ def rubric_save(*, cycle: Cycle, actor, criteria: list[CriterionInput]) -> bool:
 
 
 def cycle_create(
-    *, program: Program, actor, values: dict[str, Any], copy_from: Cycle | None = None
+    *, program: Program, actor: User, values: dict[str, Any], copy_from: Cycle | None = None
 ) -> Cycle:
     """Create a draft call of ``program`` from ``values`` (names, slug, code, the four
     dates; any other setting of ``SCALAR_SETTINGS``).
@@ -386,6 +394,6 @@ def cycle_create(
             cycle=cycle,
             kind=ActivityKind.CREATED,
             actor=actor,
-            data={"copied_from": copy_from.name_en} if copy_from is not None else {},
+            data={"copied_from": copy_from.name_en} if copy_from is not None else {},  # type: ignore[attr-defined]
         )
     return cycle

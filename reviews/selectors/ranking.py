@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -322,10 +323,12 @@ def iter_cycle_ranking(cycle: Cycle, *, chunk: int = 1000):
         if not applications:
             return
         yield from ranking_rows(cycle, applications)
-        last = applications[-1].rank
+        last = applications[-1].rank  # type: ignore[attr-defined]  # annotated by the view
 
 
-def _score_of(application: Application, cycle: Cycle) -> ApplicationScore:
+def _score_of(application: Any, cycle: Cycle) -> ApplicationScore:
+    """``application``: an ``Application`` annotated by ``ranking_queryset`` (its rank and
+    the ``agg_*`` figures of its stored aggregate)."""
     missing = tuple(
         organisation
         for organisation, count in (

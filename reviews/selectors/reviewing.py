@@ -48,7 +48,7 @@ def reviewer_visibility(user) -> Q:
         company=OuterRef("company"), reviewer__user=user
     )
     return (
-        Q(status__in=REVIEWABLE_STATUSES) & Exists(assigned) & Exists(pledged) & ~Exists(conflicted)
+        Q(status__in=REVIEWABLE_STATUSES) & Exists(assigned) & Exists(pledged) & ~Exists(conflicted)  # type: ignore[return-value]
     )
 
 
@@ -242,7 +242,7 @@ def documents_for(user, application: Application) -> list:
 
     documents = list(documents_of(application))
     for document in documents:
-        document.display_name = document_name_for(user, document)
+        setattr(document, "display_name", document_name_for(user, document))  # noqa: B010
     return documents
 
 
@@ -264,12 +264,14 @@ def conflicts_of(reviewer: Reviewer) -> list[ConflictDeclaration]:
     for conflict in conflicts:
         application = conflict.application
         if application is not None and application.cycle.blind_review:
-            conflict.label = _("The company of application %(reference)s") % {
+            label = _("The company of application %(reference)s") % {
                 "reference": application.reference
             }
         else:
-            conflict.label = str(conflict.company)
-        conflict.can_withdraw = conflict.company_id not in declined
+            label = str(conflict.company)
+        # Annotations for the page, not fields.
+        setattr(conflict, "label", label)  # noqa: B010
+        setattr(conflict, "can_withdraw", conflict.company_id not in declined)  # noqa: B010
     return conflicts
 
 

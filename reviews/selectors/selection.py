@@ -127,7 +127,7 @@ def _references(references: Sequence[str], limit: int = 10) -> str:
 
 def undecided_references(cycle: Cycle) -> tuple[str, ...]:
     return tuple(
-        Application.objects.filter(cycle=cycle, status=ApplicationStatus.UNDER_REVIEW)
+        Application.objects.filter(cycle=cycle, status=ApplicationStatus.UNDER_REVIEW)  # type: ignore[arg-type]
         .order_by("reference")
         .values_list("reference", flat=True)
     )
@@ -314,7 +314,7 @@ def cycle_dashboard(cycle: Cycle, *, today: date | None = None) -> CycleDashboar
     reviewers.sort(key=lambda r: Organisation.values.index(r.organisation))
     organisations = [
         ReviewerProgress(
-            name=label,
+            name=label,  # type: ignore[arg-type]
             organisation=value,
             assigned=sum(r.assigned for r in reviewers if r.organisation == value),
             submitted=sum(r.submitted for r in reviewers if r.organisation == value),
@@ -336,7 +336,7 @@ def cycle_dashboard(cycle: Cycle, *, today: date | None = None) -> CycleDashboar
     return CycleDashboard(
         status_counts=counts,
         drafts=drafts,
-        by_field=by_field,
+        by_field=by_field,  # type: ignore[arg-type]
         reviewers=reviewers,
         organisations=organisations,
         deadlines=deadlines,

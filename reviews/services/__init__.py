@@ -6,6 +6,7 @@ By sub-domain: ``reviewing`` (pledges, conflicts, screening, reviews), ``assigni
 from ``reviews.services``.
 """
 
+from ._common import StaleReview
 from .announcing import (
     announcement_run_process,
     announcement_run_step,
@@ -51,6 +52,7 @@ __all__ = [
     "QuotaExceeded",
     "ReviewLocked",
     "StaleDecision",
+    "StaleReview",
     "announcement_run_process",
     "announcement_run_step",
     "announcement_runs_resume",

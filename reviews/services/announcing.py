@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from applications.enums import DECIDED
 from applications.models import Application
 from programs.enums import ActivityKind
@@ -33,7 +34,7 @@ def chunk_size() -> int:
     return max(1, int(getattr(settings, "ANNOUNCEMENT_CHUNK_SIZE", 200)))
 
 
-def announcement_start(*, cycle: Cycle, actor, now: datetime, early: bool) -> AnnouncementRun:
+def announcement_start(*, cycle: Cycle, actor: User, now: datetime, early: bool) -> AnnouncementRun:
     """Inside the announcing transaction (cycle locked): the run, counting the decided
     applications, an ``announcement`` activity line, and the task queued after commit."""
     total = Application.objects.filter(cycle=cycle, status__in=DECIDED).count()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.enums import (
     ApplicationStatus,
 )
@@ -62,7 +63,7 @@ def _application_field(application: Application) -> str:
     return application_field(application)
 
 
-def assignment_propose(*, cycle: Cycle, actor, seed: int = 0) -> AssignmentProposal:
+def assignment_propose(*, cycle: Cycle, actor: User, seed: int = 0) -> AssignmentProposal:
     """Propose reviewers for every application under review (``reviews.assignment``).
 
     The previous automatic proposal is replaced; assignments added by hand and confirmed
@@ -114,7 +115,7 @@ def assignment_propose(*, cycle: Cycle, actor, seed: int = 0) -> AssignmentPropo
             applications=[
                 ApplicationToAssign(
                     id=application.pk,
-                    reference=application.reference,
+                    reference=application.reference,  # type: ignore[arg-type]
                     company_id=application.company_id,
                     field=_application_field(application),
                 )
@@ -147,7 +148,7 @@ def assignment_propose(*, cycle: Cycle, actor, seed: int = 0) -> AssignmentPropo
     return proposal
 
 
-def assignment_add(*, application: Application, reviewer: Reviewer, actor) -> Assignment:
+def assignment_add(*, application: Application, reviewer: Reviewer, actor: User) -> Assignment:
     """A manager adds a reviewer to an application by hand, as a proposal to confirm.
 
     Refused for an inactive reviewer, one who declared a conflict with the company or
@@ -188,7 +189,7 @@ def assignment_add(*, application: Application, reviewer: Reviewer, actor) -> As
         )
 
 
-def assignment_remove(*, assignment: Assignment, actor) -> None:
+def assignment_remove(*, assignment: Assignment, actor: User) -> None:
     """A manager removes a reviewer from an application (proposed or active).
 
     Refused once the review is submitted (reopen it first) and for a declined assignment
@@ -216,7 +217,7 @@ def assignment_remove(*, assignment: Assignment, actor) -> None:
         locked.delete()
 
 
-def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> int:
+def assignments_confirm(*, cycle: Cycle, actor: User, now: datetime | None = None) -> int:
     """Confirm the cycle's proposed assignments: they become active and their reviewers
     see them (after accepting the pledge). Returns how many were confirmed.
 
@@ -264,7 +265,8 @@ def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> 
         )
         problems = []
         for application_id, (reference, company_id, status) in sorted(
-            touched.items(), key=lambda item: item[1][0]
+            touched.items(),
+            key=lambda item: item[1][0],  # type: ignore[arg-type, return-value]
         ):
             mine = current[application_id]
             for message in coverage_problems(
@@ -283,7 +285,7 @@ def assignments_confirm(*, cycle: Cycle, actor, now: datetime | None = None) -> 
             if status != ApplicationStatus.UNDER_REVIEW:
                 problems.append((reference, _("The application is no longer under review.")))
         if problems:
-            raise AssignmentsIncomplete(problems)
+            raise AssignmentsIncomplete(problems)  # type: ignore[arg-type]
         # Every row is locked and proposed: one conditional update moves them all along
         # the table's proposed → active edge.
         _check_assignment_edge(AssignmentStatus.PROPOSED, AssignmentStatus.ACTIVE)
@@ -308,7 +310,7 @@ def _notify_assigned(cycle: Cycle, by_reviewer: dict[int, list[int]]) -> None:
         .order_by("application__reference")
         .values_list("reviewer_id", "application__reference")
     ):
-        references[reviewer_id].append(reference)
+        references[reviewer_id].append(reference)  # type: ignore[arg-type]
     pledged = set(
         PledgeAcceptance.objects.filter(cycle=cycle, reviewer_id__in=by_reviewer).values_list(
             "reviewer_id", flat=True

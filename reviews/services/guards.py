@@ -6,23 +6,25 @@ organisation, whose standing approval they withdraw)."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from common.exceptions import TransitionError
-from programs.enums import ActivityKind, Organisation
+from programs.enums import ActivityKind
 from programs.models import Cycle
 from programs.services import activity_record
 
 from .. import selectors
 from ..enums import OverrideKind
 from ..models import DecisionApproval, SelectionOverride
+from ._common import approvals_withdraw
 
 # Outcomes that need their required reviews before approval and announcement.
 GUARDED_OUTCOMES = frozenset({ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED})
@@ -44,7 +46,7 @@ class PassedOver:
     above_rank: int
 
 
-def _organisation_of(actor) -> str:
+def _organisation_of(actor: User) -> str:
     manager = getattr(actor, "program_manager", None)
     return manager.organisation if manager is not None else ""
 
@@ -78,10 +80,10 @@ def passed_over(cycle: Cycle, selecting: Iterable[int]) -> list[PassedOver]:
     best = ranked.filter(status__in=PASSED_OVER).exclude(pk__in=selecting).first()
     if best is None:
         return []
-    return [
-        PassedOver(application, application.rank, best, best.rank)
-        for application in ranked.filter(pk__in=selecting, rank__gt=best.rank)
-    ]
+    # ``rank`` is the ranking view's, annotated by ``ranking_queryset``.
+    best_rank: int = best.rank  # type: ignore[attr-defined]
+    below: Any = ranked.filter(pk__in=selecting, rank__gt=best_rank)  # type: ignore[misc]
+    return [PassedOver(application, application.rank, best, best_rank) for application in below]
 
 
 def missing_reviews(cycle: Cycle, *, without_override: bool = True) -> list[tuple]:
@@ -162,7 +164,7 @@ def overrides_record(
     applications: Iterable[Application],
     kind: str,
     reason: str,
-    actor,
+    actor: User,
     now: datetime,
     details: Mapping[int, dict] | None = None,
 ) -> tuple[list[SelectionOverride], list[DecisionApproval]]:
@@ -190,7 +192,7 @@ def overrides_record(
             cycle=cycle,
             kind=ActivityKind.OVERRIDE,
             actor=actor,
-            subject=override.application.reference,
+            subject=override.application.reference,  # type: ignore[arg-type]
             data={"override": kind, **((details or {}).get(override.application_id) or {})},
             note=reason,
             at=now,
@@ -202,31 +204,20 @@ def overrides_record(
         )
         if organisation:
             others = others.exclude(organisation=organisation)
-        max_length = DecisionApproval._meta.get_field("withdrawn_reason").max_length
-        for approval in sorted(others, key=lambda a: Organisation.values.index(a.organisation)):
-            approval.withdrawn_at = now
-            approval.withdrawn_reason = Truncator(
-                _("%(actor)s recorded an override on %(references)s.")
-                % {
-                    "actor": actor,
-                    "references": ", ".join(o.application.reference for o in overrides),
-                }
-            ).chars(max_length)
-            approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-            activity_record(
-                cycle=cycle,
-                kind=ActivityKind.APPROVAL_WITHDRAWN,
-                actor=actor,
-                subject=approval.get_organisation_display(),
-                data={"organisation": approval.organisation},
-                note=approval.withdrawn_reason,
-                at=now,
-            )
-            withdrawn.append(approval)
+        withdrawn = approvals_withdraw(
+            others,
+            cycle=cycle,
+            reason=_("%(actor)s recorded an override on %(references)s.")
+            % {"actor": actor, "references": ", ".join(o.application.reference for o in overrides)},  # type: ignore[misc]
+            actor=actor,
+            now=now,
+        )
     return overrides, withdrawn
 
 
-def unseen_overrides_error(cycle: Cycle, *, actor, seen: int | None) -> TransitionError | None:
+def unseen_overrides_error(
+    cycle: Cycle, *, actor: User, seen: int | None
+) -> TransitionError | None:
     """When an approver's page showed overrides up to id ``seen``, the refusal naming the
     overrides of other organisations recorded since (None when there are none)."""
     if seen is None:
@@ -235,8 +226,8 @@ def unseen_overrides_error(cycle: Cycle, *, actor, seen: int | None) -> Transiti
     organisation = _organisation_of(actor)
     if organisation:
         newer = newer.exclude(organisation=organisation)
-    newer = list(newer)
-    if not newer:
+    found = list(newer)
+    if not found:
         return None
     return TransitionError(
         _(
@@ -245,7 +236,7 @@ def unseen_overrides_error(cycle: Cycle, *, actor, seen: int | None) -> Transiti
         )
         % {
             "overrides": "; ".join(
-                f"{o.application.reference} ({o.get_kind_display()}): {o.reason}" for o in newer
+                f"{o.application.reference} ({o.get_kind_display()}): {o.reason}" for o in found
             )
         },
         code="unseen_overrides",

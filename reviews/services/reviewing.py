@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.enums import (
     ApplicationStatus,
 )
 from applications.models import Application, Company
 from applications.services import application_screen
 from common.exceptions import TransitionError
+from common.templatetags.portal import local_dt
 from notifications.enums import NotificationKind
 from notifications.services import notify
 from programs.enums import CyclePhase
@@ -42,6 +44,7 @@ from ..models import (
 )
 from ..pledge import PLEDGE_VERSION
 from ._common import (
+    StaleReview,
     _assignment_transition,
     _require_manager,
     _require_reviewer,
@@ -58,7 +61,7 @@ class ReviewLocked(TransitionError):
 
 
 def pledge_accept(
-    *, reviewer: Reviewer, cycle: Cycle, actor, now: datetime | None = None
+    *, reviewer: Reviewer, cycle: Cycle, actor: User, now: datetime | None = None
 ) -> PledgeAcceptance:
     """The reviewer accepts the evaluator pledge of ``cycle`` (see ``reviews.pledge``).
 
@@ -85,7 +88,7 @@ def conflict_declare(
     reviewer: Reviewer,
     company: Company,
     reason: str,
-    actor,
+    actor: User,
     application: Application | None = None,
     now: datetime | None = None,
 ) -> ConflictDeclaration:
@@ -141,7 +144,7 @@ def _decline_for_conflict(reviewer: Reviewer, company: Company, *, reason: str, 
         )
 
 
-def conflict_withdraw(*, conflict: ConflictDeclaration, actor) -> None:
+def conflict_withdraw(*, conflict: ConflictDeclaration, actor: User) -> None:
     """The reviewer withdraws a conflict declared by mistake.
 
     Refused while an assignment declined for it exists (a decision rests on it; a manager
@@ -167,7 +170,7 @@ def conflict_withdraw(*, conflict: ConflictDeclaration, actor) -> None:
 
 
 def assignment_decline(
-    *, assignment: Assignment, actor, reason: str, now: datetime | None = None
+    *, assignment: Assignment, actor: User, reason: str, now: datetime | None = None
 ) -> Assignment:
     """The reviewer declines an assignment for a conflict of interest with the company.
 
@@ -209,13 +212,13 @@ def assignment_decline(
 HUB_PHASE_MOVES = {CyclePhase.OPEN: CyclePhase.CLOSED, CyclePhase.CLOSED: CyclePhase.REVIEW}
 
 
-def cycle_advance(*, cycle: Cycle, to: str, actor) -> Cycle:
+def cycle_advance(*, cycle: Cycle, to: str, actor: User) -> Cycle:
     """A manager closes the call (open → closed) or starts the review (closed → review).
 
     Side effects as ``programs.services.cycle_transition`` (the phase, a history row).
     """
     _require_manager(cycle, actor)
-    if to not in CyclePhase.values or HUB_PHASE_MOVES.get(cycle.phase) != to:
+    if to not in CyclePhase.values or HUB_PHASE_MOVES.get(CyclePhase(cycle.phase)) != to:
         raise TransitionError(
             _("A cycle cannot go from “%(source)s” to “%(target)s” here.")
             % {
@@ -228,7 +231,7 @@ def cycle_advance(*, cycle: Cycle, to: str, actor) -> Cycle:
 
 
 def applications_screen_in(
-    *, cycle: Cycle, application_ids: Iterable[int], actor, now: datetime | None = None
+    *, cycle: Cycle, application_ids: Iterable[int], actor: User, now: datetime | None = None
 ) -> list[Application]:
     """Mark many submitted applications of ``cycle`` eligible at once (→ under review).
 
@@ -259,7 +262,7 @@ def _lock_assignment(assignment: Assignment) -> Assignment:
     )
 
 
-def _check_can_write(assignment: Assignment, actor, perm: str) -> None:
+def _check_can_write(assignment: Assignment, actor: User, perm: str) -> None:
     if actor.has_perm(perm, assignment):
         return
     if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
@@ -323,16 +326,19 @@ def _validated_scores(
 def review_save(
     *,
     assignment: Assignment,
-    actor,
+    actor: User,
     scores: Mapping[int, int | str | None],
     comment_to_applicant: str = "",
     internal_comment: str = "",
     recommendation: str = "",
     comment_language: str = "",
+    version: str | None = None,
 ) -> Review:
     """Save the reviewer's draft: what is given replaces what was there (a score of
     ``None`` clears that criterion). Partial drafts are fine; every score must lie within
-    0..the criterion's maximum.
+    0..the criterion's maximum. With ``version`` (the ``Review.version`` the page showed,
+    ``""`` for no draft yet), a draft saved since is refused (``StaleReview``, naming when)
+    and nothing is overwritten.
 
     Refused once submitted (``ReviewLocked``), outside the cycle's review time and for
     anyone but the assigned reviewer whose application opens. Bad input raises
@@ -360,11 +366,12 @@ def review_save(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock_assignment(assignment)
-        review, _created = Review.objects.get_or_create(assignment=locked)
+        review, created = Review.objects.get_or_create(assignment=locked)
         if review.status != ReviewStatus.DRAFT:
             raise ReviewLocked(
                 _("This review has been submitted and is locked."), code="review_locked"
             )
+        _check_version(review, "" if created else review.version, version)
         review.comment_to_applicant = comment_to_applicant.strip()
         review.internal_comment = internal_comment.strip()
         review.recommendation = recommendation
@@ -388,7 +395,20 @@ def review_save(
     return review
 
 
-def review_submit(*, assignment: Assignment, actor, now: datetime | None = None) -> Review:
+def _check_version(review: Review, current: str, seen: str | None) -> None:
+    if seen is not None and seen != current:
+        raise StaleReview(
+            _(
+                "Not saved: this draft was saved elsewhere (another tab or window) at "
+                "%(time)s, after you opened this page. Your text is still here; copy it, "
+                "then reload the page."
+            )
+            % {"time": local_dt(review.updated_at, "H:i:s")},
+            code="stale",
+        )
+
+
+def review_submit(*, assignment: Assignment, actor: User, now: datetime | None = None) -> Review:
     """Submit the saved draft: it is locked from then on.
 
     Checked: a score for every criterion of the rubric, a recommendation and a comment to
@@ -435,7 +455,9 @@ def review_submit(*, assignment: Assignment, actor, now: datetime | None = None)
     return review
 
 
-def review_reopen(*, review: Review, actor, reason: str, now: datetime | None = None) -> Review:
+def review_reopen(
+    *, review: Review, actor: User, reason: str, now: datetime | None = None
+) -> Review:
     """A manager reopens a submitted review so that its reviewer can change it.
 
     Refused without a reason and once the cycle is decided. Side effects: status
@@ -466,7 +488,7 @@ def review_reopen(*, review: Review, actor, reason: str, now: datetime | None = 
     return locked
 
 
-def _notify_reopened(review: Review, *, reason: str, actor) -> None:
+def _notify_reopened(review: Review, *, reason: str, actor: User) -> None:
     """The reviewer's notice of a reopened review, with the manager's reason; one per
     reopening (the event key counts them)."""
     assignment = review.assignment

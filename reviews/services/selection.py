@@ -8,10 +8,10 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from applications.enums import (
     AFTER_ANNOUNCEMENT,
     APPLICATION_TRANSITIONS,
@@ -27,7 +27,7 @@ from common.exceptions import TransitionError
 from common.templatetags.portal import local_dt
 from notifications.enums import NotificationKind
 from notifications.services import Event, notify_many
-from programs.enums import ActivityKind, CyclePhase, Organisation
+from programs.enums import ActivityKind, CyclePhase
 from programs.models import Cycle, ProgramManager
 from programs.services import activity_record, cycle_transition
 
@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..rules import approves_for_an_organisation
 from . import guards
-from ._common import _require_manager
+from ._common import _require_manager, approval_activity, approvals_withdraw
 from .announcing import announcement_start
 
 
@@ -69,7 +69,7 @@ def decisions_set(
     cycle: Cycle,
     applications: Iterable[Application | int],
     decision: str,
-    actor,
+    actor: User,
     note: str = "",
     now: datetime | None = None,
     versions: Mapping[int, int] | None = None,
@@ -157,19 +157,23 @@ def decisions_set(
                 cycle=locked,
                 kind=ActivityKind.DECISION,
                 actor=actor,
-                subject=application.reference,
+                subject=application.reference,  # type: ignore[arg-type]
                 data={"from": previous, "to": decision},
                 note=note,
                 at=now,
             )
         withdrawn: list[DecisionApproval] = []
         if to_change and not announced:
-            withdrawn = _approvals_withdraw(
-                locked,
+            withdrawn = approvals_withdraw(
+                DecisionApproval.objects.select_for_update().filter(
+                    cycle=locked, withdrawn_at__isnull=True
+                ),
+                cycle=locked,
+                actor=None,
                 reason=_("%(actor)s changed %(references)s to “%(status)s”.")
                 % {
                     "actor": actor,
-                    "references": ", ".join(a.reference for a in to_change),
+                    "references": ", ".join(a.reference for a in to_change),  # type: ignore[misc]
                     "status": ApplicationStatus(decision).label,
                 },
                 now=now,
@@ -201,7 +205,7 @@ def decisions_set(
     )
 
 
-def decisions_set_one(*, application: Application, actor, decision: str) -> None:
+def decisions_set_one(*, application: Application, actor: User, decision: str) -> None:
     """``decisions_set`` for one application of its cycle: how the admin decides
     (registered in ``applications.extensions`` by ``ReviewsConfig.ready``)."""
     decisions_set(
@@ -256,29 +260,7 @@ def _check_quota(cycle: Cycle, *, adding: int) -> None:
     )
 
 
-def _approvals_withdraw(cycle: Cycle, *, reason: str, now: datetime) -> list[DecisionApproval]:
-    standing = sorted(
-        DecisionApproval.objects.select_for_update().filter(cycle=cycle, withdrawn_at__isnull=True),
-        key=lambda approval: Organisation.values.index(approval.organisation),
-    )
-    max_length = DecisionApproval._meta.get_field("withdrawn_reason").max_length
-    for approval in standing:
-        approval.withdrawn_at = now
-        approval.withdrawn_reason = Truncator(reason).chars(max_length)
-        approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-        activity_record(
-            cycle=cycle,
-            kind=ActivityKind.APPROVAL_WITHDRAWN,
-            actor=None,
-            subject=approval.get_organisation_display(),
-            data={"organisation": approval.organisation},
-            note=approval.withdrawn_reason,
-            at=now,
-        )
-    return standing
-
-
-def _approving_manager(actor, cycle: Cycle) -> ProgramManager:
+def _approving_manager(actor: User, cycle: Cycle) -> ProgramManager:
     """The actor's program-manager profile: the organisation they approve for is theirs,
     never chosen (``reviews.approve_decisions``)."""
     if actor is None or not approves_for_an_organisation(actor, cycle):
@@ -291,7 +273,7 @@ def _approving_manager(actor, cycle: Cycle) -> ProgramManager:
 def decisions_approve(
     *,
     cycle: Cycle,
-    actor,
+    actor: User,
     now: datetime | None = None,
     override_reason: str = "",
     overrides_seen: int | None = None,
@@ -340,18 +322,11 @@ def decisions_approve(
         approval = DecisionApproval.objects.create(
             cycle=locked, manager=manager, organisation=manager.organisation, approved_at=now
         )
-        activity_record(
-            cycle=locked,
-            kind=ActivityKind.APPROVAL,
-            actor=actor,
-            subject=approval.get_organisation_display(),
-            data={"organisation": approval.organisation},
-            at=now,
-        )
+        approval_activity(approval, cycle=locked, kind=ActivityKind.APPROVAL, actor=actor, at=now)
         return approval
 
 
-def _missing_reviews_overridden(locked: Cycle, *, actor, reason: str, now: datetime) -> list:
+def _missing_reviews_overridden(locked: Cycle, *, actor: User, reason: str, now: datetime) -> list:
     """Refuse (``missing_reviews``) while selected or waitlisted applications lack their
     required reviews without an override, unless ``reason`` records one for each."""
     missing = guards.missing_reviews(locked)
@@ -375,7 +350,7 @@ def _missing_reviews_overridden(locked: Cycle, *, actor, reason: str, now: datet
 
 
 def decisions_approval_withdraw(
-    *, cycle: Cycle, actor, now: datetime | None = None
+    *, cycle: Cycle, actor: User, now: datetime | None = None
 ) -> DecisionApproval | None:
     """Withdraw the standing approval of the actor's organisation (a manager of that
     organisation changes their mind). Returns it, or None when none stood. Refused once
@@ -397,18 +372,12 @@ def decisions_approval_withdraw(
         )
         if approval is None:
             return None
-        approval.withdrawn_at = now
-        approval.withdrawn_reason = Truncator(
-            _("Withdrawn by %(manager)s.") % {"manager": actor}
-        ).chars(DecisionApproval._meta.get_field("withdrawn_reason").max_length)
-        approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-        activity_record(
+        approvals_withdraw(
+            [approval],
             cycle=locked,
-            kind=ActivityKind.APPROVAL_WITHDRAWN,
+            reason=_("Withdrawn by %(manager)s.") % {"manager": actor},
             actor=actor,
-            subject=approval.get_organisation_display(),
-            data={"organisation": approval.organisation},
-            at=now,
+            now=now,
         )
         return approval
 
@@ -416,7 +385,7 @@ def decisions_approval_withdraw(
 def cycle_announce(
     *,
     cycle: Cycle,
-    actor,
+    actor: User,
     now: datetime | None = None,
     override_reason: str = "",
     confirm_early: bool = False,
@@ -438,6 +407,9 @@ def cycle_announce(
     (``cycle_transition``, with history rows), an ``announcement`` activity line, and an
     ``AnnouncementRun`` whose background task (queued after commit) records and e-mails
     the results in chunks (``announcing.announcement_run_step``). Returns at once.
+
+    Over 60 lines on purpose: the override (its own committed transaction) and the
+    checks and moves under one lock of the cycle, in the order listed.
     """
     if override_reason.strip():
         with transaction.atomic():
@@ -480,7 +452,9 @@ def cycle_announce(
     return locked
 
 
-def results_notify(*, applications: list[Application], actor, promotion: bool = False) -> int:
+def results_notify(
+    *, applications: list[Application], actor: User | None, promotion: bool = False
+) -> int:
     """Tell each application's company its result: one ``results_announced`` notification
     per member, in the member's language, with the reviewers' comments to the applicant
     (``selectors.comments_to_applicants``: no internal comment, no reviewer's name).

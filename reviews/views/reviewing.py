@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -231,10 +230,17 @@ def review(request, pk: int):
     if form.is_valid():
         try:
             services.review_save(
-                assignment=assignment, actor=request.user, **form.service_arguments()
+                assignment=assignment,
+                actor=request.user,
+                version=request.POST.get("version"),
+                **form.service_arguments(),
             )
             if submit:
                 services.review_submit(assignment=assignment, actor=request.user)
+        except services.StaleReview as error:
+            form.add_error(None, _message(error))
+            context = _review_context(request, assignment, form)
+            return render(request, "reviews/reviewer/review.html", context, status=409)
         except services.ReviewLocked as error:
             messages.error(request, _message(error))
             return redirect("reviews:review", pk=assignment.pk)
@@ -262,31 +268,46 @@ def review(request, pk: int):
 
 @require_POST
 def review_autosave(request, pk: int):
-    """htmx: save the draft as the reviewer types; answers with a status line (401 with
-    the line when the session has expired: the text stays in the page)."""
+    """htmx: save the draft as the reviewer types; answers with a status line, on the
+    protocol of ``static/js/autosave.js`` (as the application form's autosave):
+
+    200 saved, with the new ``version`` swapped into the form; 400 field errors (nothing
+    saved); 401 session expired (the page keeps the text and restores it after signing in);
+    409 stale (``StaleReview``: a draft saved elsewhere since, with the current version) or
+    locked (submitted, or no longer open for changes).
+    """
     if not request.user.is_authenticated:
-        return render(request, "reviews/reviewer/_autosave.html", {"state": "expired"}, status=401)
+        return _autosave_answer(request, {"state": "expired"}, status=401)
     assignment = selectors.get_assignment_for_reviewer(request.user, pk)
     if not request.user.has_perm("reviews.open_assignment", assignment):
         raise Http404
     criteria = selectors.rubric_of(assignment.application.cycle)
     form = ReviewForm(request.POST, criteria=criteria)
-    context = {"state": "saved", "saved_at": timezone.now()}
     if not form.is_valid():
-        context = {"state": "invalid", "errors": _labelled_errors(form)}
-    else:
-        try:
-            services.review_save(
-                assignment=assignment, actor=request.user, **form.service_arguments()
-            )
-        except services.ReviewLocked:
-            context = {"state": "locked"}
-        except ValidationError as error:
-            _add_errors(form, error)
-            context = {"state": "invalid", "errors": _labelled_errors(form)}
-        except PermissionDenied:
-            context = {"state": "locked"}
-    return render(request, "reviews/reviewer/_autosave.html", context)
+        return _autosave_answer(request, {"state": "invalid", "errors": _labelled_errors(form)})
+    try:
+        review = services.review_save(
+            assignment=assignment,
+            actor=request.user,
+            version=request.POST.get("version"),
+            **form.service_arguments(),
+        )
+    except services.StaleReview as error:
+        current = selectors.review_of(assignment)
+        context = {"state": "stale", "message": _message(error), "current": current}
+        return _autosave_answer(request, context, status=409)
+    except (services.ReviewLocked, PermissionDenied):
+        return _autosave_answer(request, {"state": "locked"}, status=409)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _autosave_answer(request, {"state": "invalid", "errors": _labelled_errors(form)})
+    return _autosave_answer(request, {"state": "saved", "review": review})
+
+
+def _autosave_answer(request, context: dict, status: int | None = None) -> HttpResponse:
+    if status is None:
+        status = 400 if context["state"] == "invalid" else 200
+    return render(request, "reviews/reviewer/_autosave.html", context, status=status)
 
 
 @login_required

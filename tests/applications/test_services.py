@@ -741,3 +741,61 @@ def test_superuser_counts_as_manager_but_other_programs_manager_does_not():
         application=application, actor=UserFactory(is_superuser=True), eligible=True
     )
     assert application.status == S.UNDER_REVIEW
+
+
+# --- Companies and teams: the refusals --------------------------------------------------------
+
+
+def test_company_update_refuses_someone_outside_the_company(applicant, other_applicant):
+    company = CompanyFactory(owner=applicant, name_en="Kept")
+
+    with pytest.raises(PermissionDenied, match="not a member of this company"):
+        services.company_update(company=company, actor=other_applicant, data={"name_en": "X"})
+
+    company.refresh_from_db()
+    assert company.name_en == "Kept"
+
+
+def test_only_the_owner_invites_and_a_member_is_not_invited_again(applicant):
+    company = CompanyFactory(owner=applicant)
+    member = MembershipFactory(company=company).user
+
+    with pytest.raises(PermissionDenied, match="Only the company's owner can invite"):
+        services.invitation_create(company=company, actor=member, email="new@example.com")
+    with pytest.raises(ValidationError, match="already a member of this company"):
+        services.invitation_create(company=company, actor=applicant, email=member.email.upper())
+
+    assert not Invitation.objects.exists()
+
+
+def test_an_invitation_is_used_once_and_expires(applicant, other_applicant):
+    company = CompanyFactory(owner=applicant)
+    invitation = services.invitation_create(
+        company=company, actor=applicant, email=other_applicant.email
+    )
+    services.invitation_accept(invitation=invitation, actor=other_applicant)
+    later = services.invitation_create(company=company, actor=applicant, email="late@example.com")
+    late_user = UserFactory(email="late@example.com")
+
+    with pytest.raises(ValidationError, match="already been used") as used:
+        services.invitation_accept(invitation=invitation, actor=other_applicant)
+    with pytest.raises(ValidationError, match="has expired") as expired:
+        services.invitation_accept(
+            invitation=later, actor=late_user, now=timezone.now() + timedelta(days=365)
+        )
+
+    assert (used.value.code, expired.value.code) == ("used", "expired")
+    assert not company.memberships.filter(user=late_user).exists()
+
+
+def test_only_the_owner_removes_members_and_never_the_owner(applicant):
+    company = CompanyFactory(owner=applicant)
+    member = MembershipFactory(company=company)
+    owner = company.memberships.get(user=applicant)
+
+    with pytest.raises(PermissionDenied, match="Only the company's owner can remove"):
+        services.membership_remove(membership=owner, actor=member.user)
+    with pytest.raises(ValidationError, match="owner cannot be removed"):
+        services.membership_remove(membership=owner, actor=applicant)
+
+    assert company.memberships.count() == 2

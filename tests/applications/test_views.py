@@ -907,3 +907,146 @@ def test_submit_within_the_grace_period_succeeds_and_the_grace_is_never_shown(
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
+
+
+# --- Company profile and invitations ----------------------------------------------------------
+
+
+def _profile(company, **changes):
+    data = {
+        "name_ko": company.name_ko,
+        "name_en": company.name_en,
+        "business_number": company.business_number,
+        "founded_on": company.founded_on.isoformat(),
+        "employees": company.employees,
+        "field": company.field,
+        "website": company.website,
+        "representative": company.representative,
+        "address": company.address,
+        "description": company.description,
+    }
+    return {**data, **changes}
+
+
+def test_member_edits_the_company_profile_and_every_change_is_saved(client, applicant):
+    company = CompanyFactory(owner=applicant, business_number="1248100998")
+    client.force_login(applicant)
+
+    response = client.post(
+        reverse("applications:company_edit", kwargs={"pk": company.pk}),
+        _profile(company, name_en="Hanbit Renamed", employees=40, business_number="220-81-62517"),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == company.get_absolute_url()
+    company.refresh_from_db()
+    # Every changed field, not only the one the service normalises (the form used to
+    # change the instance before the service compared old and new, so only the business
+    # number, stored differently from how it was typed, was saved).
+    assert (company.name_en, company.employees, company.business_number) == (
+        "Hanbit Renamed",
+        40,
+        "2208162517",
+    )
+
+
+def test_company_update_compares_with_the_stored_row_not_the_instance_given(applicant):
+    company = CompanyFactory(owner=applicant)
+    company.name_en = "Changed on the instance first"  # as a ModelForm's is_valid() does
+
+    saved = services.company_update(
+        company=company, actor=applicant, data={"name_en": "Changed on the instance first"}
+    )
+
+    assert Company.objects.get(pk=company.pk).name_en == "Changed on the instance first"
+    assert saved.name_en == "Changed on the instance first"
+
+
+def test_company_edit_is_not_found_for_someone_outside_the_company(
+    client, applicant, other_applicant
+):
+    company = CompanyFactory(owner=applicant, name_en="Kept Name")
+    client.force_login(other_applicant)
+
+    response = client.post(
+        reverse("applications:company_edit", kwargs={"pk": company.pk}),
+        _profile(company, name_en="Hijacked"),
+    )
+
+    assert response.status_code == 404
+    company.refresh_from_db()
+    assert company.name_en == "Kept Name"
+
+
+def test_owner_revokes_an_open_invitation_and_its_link_stops_working(
+    client, applicant, other_applicant
+):
+    company = CompanyFactory(owner=applicant)
+    invitation = services.invitation_create(
+        company=company, actor=applicant, email=other_applicant.email
+    )
+    link = invitation.get_absolute_url()
+    client.force_login(applicant)
+
+    response = client.post(
+        reverse(
+            "applications:invitation_revoke", kwargs={"pk": company.pk, "invitation": invitation.pk}
+        ),
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == company.get_absolute_url()
+    assert "The invitation has been cancelled." in response.content.decode()
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    client.force_login(other_applicant)
+    assert client.get(link).status_code == 404
+    client.post(link)
+    assert not company.memberships.filter(user=other_applicant).exists()
+
+
+def test_only_the_owner_may_revoke_an_invitation(client, applicant):
+    company = CompanyFactory(owner=applicant)
+    member = MembershipFactory(company=company).user
+    invitation = services.invitation_create(company=company, actor=applicant, email="n@example.com")
+    client.force_login(member)
+
+    response = client.post(
+        reverse(
+            "applications:invitation_revoke", kwargs={"pk": company.pk, "invitation": invitation.pk}
+        )
+    )
+
+    assert response.status_code == 403
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_revoking_an_accepted_invitation_keeps_the_membership(applicant, other_applicant):
+    company = CompanyFactory(owner=applicant)
+    invitation = services.invitation_create(
+        company=company, actor=applicant, email=other_applicant.email
+    )
+    services.invitation_accept(invitation=invitation, actor=other_applicant)
+
+    services.invitation_revoke(invitation=invitation, actor=applicant)
+
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert company.memberships.filter(user=other_applicant).exists()
+
+
+def test_company_edit_to_another_companys_business_number_is_refused_with_a_message(
+    client, applicant
+):
+    CompanyFactory(business_number="2208162517")
+    company = CompanyFactory(owner=applicant, business_number="1248100998")
+    client.force_login(applicant)
+
+    response = client.post(
+        reverse("applications:company_edit", kwargs={"pk": company.pk}),
+        _profile(company, business_number="220-81-62517", name_en="Not saved either"),
+    )
+
+    assert response.status_code == 400
+    assert "is already registered" in response.content.decode()
+    company.refresh_from_db()
+    assert (company.business_number, company.name_en) == ("1248100998", company.name_en)
+    assert company.name_en != "Not saved either"

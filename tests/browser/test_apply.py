@@ -338,10 +338,22 @@ def test_typing_then_continuing_at_once_is_not_a_conflict(page, live_server):
     step_ready(page)
     page.on("dialog", lambda dialog: dialog.accept())
 
-    for round_ in range(3):
+    held = []  # autosave requests held back, to submit while one is in flight
+    for round_, moment in enumerate(("before the autosave", "during it", "after it")):
+        if moment == "during it":
+            page.route("**/autosave/**", lambda route: held.append(route))
         page.fill("input[name=title]", f"Quick title {round_}")
-        page.wait_for_timeout(700 + 50 * round_)  # around the autosave debounce
+        if moment == "during it":
+            expect(page.locator("#step-form")).to_have_attribute("data-state", "saving")
+        elif moment == "after it":
+            wait_saved(page)
         page.get_by_role("button", name="Save and continue").click()
+        if moment == "during it":
+            # The form waits for the save in flight (its version), then submits.
+            expect(page.locator("#step-form")).to_have_attribute("data-state", "saving")
+            assert len(held) == 1
+            held.pop().continue_()
+            page.unroute("**/autosave/**")
         expect(page.locator(".step-progress .nav-link.active")).to_have_attribute(
             "data-step", "track"
         )

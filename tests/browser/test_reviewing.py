@@ -197,3 +197,35 @@ def test_manager_screens_proposes_adjusts_and_confirms(page, live_server):
         Organisation.IPARK,
     }
     assert set(active.values_list("reviewer", flat=True)) <= {r.pk for r in [*mss, *ipark, spare]}
+
+
+def test_review_typed_after_the_session_expired_comes_back_after_signing_in(page, live_server):
+    cycle = review_cycle()
+    application = under_review(cycle)
+    reviewer = ReviewerFactory(organisation=Organisation.MSS)
+    assignment = assigned(application, reviewer)
+    innovation, _team = cycle.criteria.order_by("order")
+    url = reverse("reviews:review", args=[assignment.pk])
+    log_in(page, live_server, reviewer.user)
+    page.goto(live_server.url + url)
+    expect(page.locator("#review-form[data-state]")).to_have_count(1)
+    page.fill(f"input[name=score_{innovation.pk}]", "9")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at")
+
+    page.context.clear_cookies(name="sessionid")
+    page.fill("textarea[name=comment_to_applicant]", "Written while signed out.")
+    expect(page.locator("#autosave-status .autosave-expired")).to_contain_text(
+        "Your session expired"
+    )
+    page.on("dialog", lambda dialog: dialog.accept())  # leaving with unsaved text
+    log_in(page, live_server, reviewer.user)
+    page.goto(live_server.url + url)
+
+    expect(page.locator("textarea[name=comment_to_applicant]")).to_have_value(
+        "Written while signed out."
+    )
+    expect(page.locator("#review-form")).to_have_attribute("data-state", "saved")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at")
+    review = Review.objects.get(assignment=assignment)
+    assert review.comment_to_applicant == "Written while signed out."
+    assert review.scores.get(criterion=innovation).score == 9

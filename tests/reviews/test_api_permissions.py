@@ -12,12 +12,11 @@ from tests.factories import ProgramManagerFactory, ReviewerFactory, UserFactory,
 from tests.support.api import token_client
 from tests.support.reviewing import (
     assigned,
-    private_media,  # noqa: F401 (a fixture)
     review_cycle,
     under_review,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
+pytestmark = pytest.mark.django_db
 
 PERSONAS = [
     "manager",

@@ -8,12 +8,11 @@ from reviews.models import ConflictDeclaration
 from tests.factories import UserFactory
 from tests.support.reviewing import (
     assigned,
-    private_media,  # noqa: F401 (a fixture)
     review_cycle,
     under_review,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("model", ["pledgeacceptance", "conflictdeclaration", "assignment"])

@@ -10,20 +10,13 @@ from reviews.pledge import PLEDGE_VERSION
 from tests.factories import UserFactory
 from tests.support.reviewing import (
     assigned,
-    private_media,  # noqa: F401 (a fixture)
-    review_cycle,
     set_phase,
     under_review,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
+pytestmark = pytest.mark.django_db
 
 API = "/api/v1/reviews"
-
-
-@pytest.fixture
-def cycle():
-    return review_cycle()
 
 
 @pytest.fixture

@@ -24,23 +24,11 @@ from tests.factories import (
 )
 from tests.support.reviewing import (
     assigned,
-    private_media,  # noqa: F401 (a fixture)
-    review_cycle,
     set_phase,
     under_review,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
-
-
-@pytest.fixture
-def cycle():
-    return review_cycle()
-
-
-@pytest.fixture
-def boss(cycle):
-    return ProgramManagerFactory(programs=[cycle.program]).user
+pytestmark = pytest.mark.django_db
 
 
 def _kind(kind):

@@ -21,13 +21,12 @@ from tests.factories import (
 from tests.support.reviewing import (
     assigned,
     pledge,
-    private_media,  # noqa: F401 (a fixture)
     review_cycle,
     set_phase,
     under_review,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
+pytestmark = pytest.mark.django_db
 
 S = ApplicationStatus
 

@@ -33,21 +33,15 @@ from tests.factories import (
 )
 from tests.support.reviewing import (
     assigned,
-    private_media,  # noqa: F401 (a fixture)
     review_cycle,
     set_phase,
     under_review,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
+pytestmark = pytest.mark.django_db
 
 S = ApplicationStatus
 NOW = datetime(2027, 4, 20, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def cycle():
-    return review_cycle()
 
 
 @pytest.fixture
@@ -56,11 +50,6 @@ def boss(cycle):
     return ProgramManagerFactory(
         organisation=Organisation.MSS, programs=[cycle.program], user=UserFactory()
     ).user
-
-
-@pytest.fixture
-def application(cycle):
-    return under_review(cycle)
 
 
 def _criteria(cycle):

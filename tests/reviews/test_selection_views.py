@@ -534,16 +534,42 @@ def test_selection_pages_send_anonymous_visitors_to_log_in(client, scored, metho
     assert response["Location"].startswith(reverse("account_login"))
 
 
+# What a manager gets from each page, with an empty POST: the page, the form again (400),
+# or a redirect to where the action continues (→ page name), and never a change.
+MANAGER_GETS = {
+    ("get", "ranking"): 200,
+    ("post", "ranking"): 400,  # nothing chosen
+    ("get", "decisions"): 200,
+    ("post", "decisions_approve"): "decisions",  # refused there: all are undecided
+    ("post", "decisions_approval_withdraw"): "decisions",  # none stood
+    ("post", "announce"): "announce_confirm",  # announcing is confirmed on its own page
+    ("get", "announce_confirm"): 200,
+    ("get", "announcement_progress"): 200,
+    ("get", "dashboard"): 200,
+}
+
+
 @pytest.mark.parametrize(("method", "name"), PAGES)
 def test_selection_pages_open_to_the_programs_managers(client, manager, scored, method, name):
-    cycle, _ = scored
+    cycle, apps = scored
     client.force_login(manager.user)
 
     response = getattr(client, method)(_url(name, cycle))
 
-    assert response.status_code in {200, 302, 400}
-    if method == "get":
-        assert response.status_code == 200
+    expected = MANAGER_GETS[(method, name)]
+    if isinstance(expected, int):
+        assert response.status_code == expected
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == _url(expected, cycle)
+    assert statuses(apps) == [S.UNDER_REVIEW] * 4
+    assert not DecisionApproval.objects.exists()
+    cycle.refresh_from_db()
+    assert cycle.phase == CyclePhase.REVIEW
+
+
+def test_every_selection_page_has_its_expected_answer():
+    assert set(MANAGER_GETS) == set(PAGES)
 
 
 @pytest.mark.parametrize(
