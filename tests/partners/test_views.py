@@ -1,0 +1,183 @@
+"""Partner pages: the truth table of who reads which proposal by URL (own challenge, another
+sponsor's, a non-consenting company, before the agreement, a conflict, anonymous), and the
+pages' own flows."""
+
+import pytest
+from django.urls import reverse
+
+from partners.enums import EditState, Interest
+from partners.models import NdaAcceptance, PartnerEntryEdit, PartnerInterest
+from tests.factories import UserFactory
+
+from .test_services import CHALLENGE
+from .world import build_world
+
+pytestmark = pytest.mark.django_db
+
+CASES = {
+    "own": 200,
+    "own_second": 200,
+    "refusing": 404,
+    "to_other": 404,
+    "conflicted": 404,
+    "unscreened": 404,
+}
+
+
+@pytest.mark.parametrize(("which", "expected"), CASES.items())
+@pytest.mark.parametrize("page", ["partners:proposal", "document"])
+def test_a_sponsor_reads_only_what_the_rules_allow(client, manager, which, expected, page):
+    world = build_world(manager)
+    application = getattr(world, which)
+    client.force_login(world.sponsor_user)
+    if page == "document":
+        document = application.documents.first()
+        url = reverse("partners:proposal_document", args=[application.pk, document.pk])
+    else:
+        url = reverse(page, args=[application.pk])
+
+    response = client.get(url)
+
+    assert response.status_code == expected
+    if page == "document" and expected == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert b"%PDF" in b"".join(response.streaming_content)[:8]
+
+
+@pytest.mark.parametrize("page", ["partners:proposal", "partners:proposal_conflict"])
+def test_before_the_agreement_no_proposal_opens(client, manager, page):
+    world = build_world(manager, accept_nda=False)
+    client.force_login(world.sponsor_user)
+
+    response = client.post(reverse(page, args=[world.own.pk]), {"level": "interested"})
+
+    assert response.status_code == 404
+    assert not PartnerInterest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "who", ["anonymous", "applicant", "manager", "reviewer", "other_sponsor", "stranger"]
+)
+def test_only_the_sponsors_own_user_opens_its_proposal(client, manager, mss_reviewer, who):
+    world = build_world(manager)
+    users = {
+        "applicant": world.own.company.memberships.get().user,
+        "manager": manager.user,
+        "reviewer": mss_reviewer.user,
+        "other_sponsor": world.other_user,
+        "stranger": UserFactory(),
+    }
+    if who in users:
+        client.force_login(users[who])
+
+    response = client.get(reverse("partners:proposal", args=[world.own.pk]))
+
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == 404
+
+
+def test_the_call_list_shows_the_two_readable_proposals_and_no_other(client, manager):
+    world = build_world(manager)
+    client.force_login(world.sponsor_user)
+
+    response = client.get(reverse("partners:call", args=[world.cycle.pk]))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert world.own.reference in body and world.own_second.reference in body
+    for hidden in ("refusing", "to_other", "conflicted", "unscreened"):
+        assert getattr(world, hidden).reference not in body
+    # never a score, a reviewer, a decision
+    assert "score" not in body.lower()
+
+
+def test_the_call_sends_to_the_agreement_first_then_accepting_records_it(client, manager):
+    world = build_world(manager, accept_nda=False)
+    client.force_login(world.sponsor_user)
+
+    first = client.get(reverse("partners:call", args=[world.cycle.pk]))
+    refused = client.post(reverse("partners:agreement", args=[world.cycle.pk]), {})
+    accepted = client.post(reverse("partners:agreement", args=[world.cycle.pk]), {"accept": "on"})
+
+    assert first["Location"] == reverse("partners:agreement", args=[world.cycle.pk])
+    assert refused.status_code == 400
+    assert accepted["Location"] == reverse("partners:call", args=[world.cycle.pk])
+    assert NdaAcceptance.objects.filter(user=world.sponsor_user, cycle=world.cycle).count() == 1
+
+
+def test_marking_interest_on_the_page(client, manager):
+    world = build_world(manager)
+    client.force_login(world.sponsor_user)
+
+    response = client.post(
+        reverse("partners:proposal", args=[world.own.pk]),
+        {"level": Interest.WOULD_DISCUSS, "comment": "PoC in Q3?"},
+    )
+
+    assert response.status_code == 302
+    interest = PartnerInterest.objects.get()
+    assert (interest.application, interest.level, interest.comment) == (
+        world.own,
+        Interest.WOULD_DISCUSS,
+        "PoC in Q3?",
+    )
+
+
+def test_declaring_a_conflict_on_the_page_hides_the_company(client, manager):
+    world = build_world(manager)
+    client.force_login(world.sponsor_user)
+
+    client.post(reverse("partners:proposal_conflict", args=[world.own.pk]), {"reason": "Investor"})
+
+    assert client.get(reverse("partners:proposal", args=[world.own.pk])).status_code == 404
+
+
+def test_the_approval_flow_through_the_pages(client, manager):
+    world = build_world(manager)
+    client.force_login(world.sponsor_user)
+    response = client.post(reverse("partners:entry_new"), CHALLENGE)
+    assert response.status_code == 302
+    edit = PartnerEntryEdit.objects.get()
+
+    client.force_login(world.other_user)
+    assert client.get(reverse("partners:manage_edit", args=[edit.pk])).status_code == 404
+    client.force_login(manager.user)
+    listing = client.get(reverse("partners:manage"))
+    assert CHALLENGE["title"] in listing.content.decode()
+    client.post(reverse("partners:manage_edit", args=[edit.pk]), {"decision": "approve"})
+
+    edit.refresh_from_db()
+    assert edit.state == EditState.APPROVED
+    board = client.get(reverse("programs:challenges")).content.decode()
+    assert CHALLENGE["title"] in board
+
+
+@pytest.mark.parametrize(
+    "name", ["partners:home", "partners:conflicts", "partners:entry_new", "partners:manage"]
+)
+def test_pages_of_partners_answer_404_to_people_who_are_not(client, applicant, name):
+    client.force_login(applicant)
+
+    assert client.get(reverse(name)).status_code == 404
+
+
+def test_a_manager_registers_a_partner_and_invites_a_user(client, manager):
+    client.force_login(manager.user)
+
+    created = client.post(
+        reverse("partners:manage"),
+        {
+            "name": "Example Pharma",
+            "kind": "sponsor",
+            "contact_name": "Sato",
+            "contact_email": "sato@pharma.example",
+        },
+    )
+    invited = client.post(created["Location"], {"email": "new@pharma.example", "language": "ja"})
+
+    assert invited.status_code == 302
+    page = client.get(created["Location"]).content.decode()
+    assert "new@pharma.example" in page
