@@ -260,3 +260,16 @@ def get_entry_for(user, pk: int) -> PartnerEntry:
         )
     except PartnerEntry.DoesNotExist:
         raise Http404 from None
+
+
+def interest_labels(application_ids) -> dict[int, str]:
+    """Partner interest per application as one line of text ("Example Pharma: Interested —
+    comment"), for the managers' ranking, application page and exports. One query."""
+    return {
+        application_id: "; ".join(
+            f"{interest.partner.name}: {interest.get_level_display()}"
+            + (f" — {interest.comment}" if interest.comment else "")
+            for interest in interests
+        )
+        for application_id, interests in interest_by_application(application_ids).items()
+    }

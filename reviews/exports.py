@@ -29,6 +29,7 @@ from openpyxl.styles import Font
 from applications.enums import SENT_IN, ApplicationStatus
 from applications.models import Application
 from common.csv_export import Echo, csv_safe, streaming_csv_response
+from partners.selectors import interest_labels
 from programs.enums import Field, Organisation
 from programs.models import Cycle
 
@@ -149,7 +150,9 @@ def ranking_table(cycle: Cycle) -> Table:
         _("Technology or challenge"),
         _("Decision"),
         *_score_headers(criteria),
+        _("Partner interest"),
     ]
+    interest = interest_labels([row.application.pk for row in ranking])
     rows = [
         [
             row.score.rank,
@@ -160,6 +163,7 @@ def ranking_table(cycle: Cycle) -> Table:
             track_item_label(row.application),
             ApplicationStatus(row.application.status).label,
             *_score_values(row, criteria, by_organisation),
+            interest.get(row.application.pk, ""),
         ]
         for row in ranking
     ]
@@ -194,8 +198,10 @@ def applications_table(cycle: Cycle) -> Table:
         _("Budget requested (KRW)"),
         _("Rank"),
         *_score_headers(criteria),
+        _("Partner interest"),
     ]
     rows = []
+    interest = interest_labels(applications.values_list("pk", flat=True))
     for application in applications:
         row = ranked.get(application.pk)
         rows.append(
@@ -215,6 +221,7 @@ def applications_table(cycle: Cycle) -> Table:
                 application.budget_krw,
                 row.score.rank if row else None,
                 *_score_values(row, criteria, by_organisation),
+                interest.get(application.pk, ""),
             ]
         )
     return Table(title=_("Applications"), headers=headers, rows=rows)

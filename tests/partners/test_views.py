@@ -181,3 +181,31 @@ def test_a_manager_registers_a_partner_and_invites_a_user(client, manager):
     assert invited.status_code == 302
     page = client.get(created["Location"]).content.decode()
     assert "new@pharma.example" in page
+
+
+def test_managers_see_partner_interest_in_the_ranking_application_page_and_exports(client, manager):
+    from reviews import exports
+
+    world = build_world(manager)
+    PartnerInterest.objects.create(
+        partner=world.sponsor,
+        application=world.own,
+        level=Interest.INTERESTED,
+        comment="Fits our pipeline",
+        marked_by=world.sponsor_user,
+    )
+    client.force_login(manager.user)
+
+    ranking = client.get(reverse("reviews:ranking", args=[world.cycle.pk])).content.decode()
+    page = client.get(reverse("reviews:manage_application", args=[world.own.pk]))
+    table = exports.ranking_table(world.cycle)
+
+    label = "Example Pharma: Interested — Fits our pipeline"
+    assert label in ranking
+    assert label in page.content.decode()
+    assert table.headers[-1] == "Partner interest"
+    by_reference = {row[1]: row[-1] for row in table.rows}
+    assert by_reference[world.own.reference] == label
+    assert by_reference[world.own_second.reference] == ""
+    applications = exports.applications_table(world.cycle)
+    assert {row[0]: row[-1] for row in applications.rows}[world.own.reference] == label
