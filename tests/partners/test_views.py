@@ -209,3 +209,38 @@ def test_managers_see_partner_interest_in_the_ranking_application_page_and_expor
     assert by_reference[world.own_second.reference] == ""
     applications = exports.applications_table(world.cycle)
     assert {row[0]: row[-1] for row in applications.rows}[world.own.reference] == label
+
+
+def test_contact_persons_are_revealed_to_both_sides_only_after_a_selection_is_announced(
+    client, manager
+):
+    from applications import services as application_services
+    from applications.enums import ApplicationStatus
+    from programs.enums import CyclePhase
+    from programs.models import Cycle
+
+    world = build_world(manager)
+    owner = world.own.company.memberships.get().user
+    application_services.application_decide(
+        application=world.own, actor=manager.user, decision=ApplicationStatus.SELECTED
+    )
+    proposal_url = reverse("partners:proposal", args=[world.own.pk])
+
+    client.force_login(world.sponsor_user)
+    assert owner.email not in client.get(proposal_url).content.decode()
+    client.force_login(owner)
+    assert (
+        world.sponsor.contact_email not in client.get(reverse("partners:matches")).content.decode()
+    )
+
+    Cycle.objects.filter(pk=world.cycle.pk).update(phase=CyclePhase.ANNOUNCED)
+
+    client.force_login(world.sponsor_user)
+    assert owner.email in client.get(proposal_url).content.decode()
+    client.force_login(owner)
+    assert world.sponsor.contact_email in client.get(reverse("partners:matches")).content.decode()
+    refusing_owner = world.refusing.company.memberships.get().user
+    client.force_login(refusing_owner)
+    assert (
+        world.sponsor.contact_email not in client.get(reverse("partners:matches")).content.decode()
+    )
