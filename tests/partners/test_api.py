@@ -112,3 +112,30 @@ def test_marking_interest_through_the_api(manager):
 
 def test_the_route_is_registered_in_the_one_place():
     assert reverse("partner-proposal-list") == LIST
+
+
+def test_the_list_and_the_call_page_cost_the_same_queries_for_more_proposals(manager, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .world import proposal
+
+    world = build_world(manager)
+    api = _client(world.sponsor_user)
+    client.force_login(world.sponsor_user)
+    call = reverse("partners:call", args=[world.cycle.pk])
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as api_queries:
+            api.get(LIST)
+        with CaptureQueriesContext(connection) as page_queries:
+            client.get(call)
+        return len(api_queries), len(page_queries)
+
+    before = count()
+    challenge = world.own.challenge
+    for _ in range(3):
+        proposal(world.cycle, challenge, manager=manager)
+    assert len(api.get(LIST).json()["results"]) == 5
+
+    assert count() == before
