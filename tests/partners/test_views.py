@@ -244,3 +244,27 @@ def test_contact_persons_are_revealed_to_both_sides_only_after_a_selection_is_an
     assert (
         world.sponsor.contact_email not in client.get(reverse("partners:matches")).content.decode()
     )
+
+
+def test_an_invited_person_accepts_on_the_invitation_page(client, manager):
+    from partners import services as partner_services
+    from partners.models import PartnerMembership
+
+    world = build_world(manager)
+    invitation = partner_services.partner_invite(
+        actor=manager.user, partner=world.sponsor, email="new.user@pharma.example"
+    )
+    url = reverse("partners:invitation", args=[invitation.token])
+
+    anonymous = client.get(url)
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    assert "next=" in anonymous["Location"]
+    client.force_login(UserFactory(email="someone.else@pharma.example"))
+    client.post(url)
+    assert not PartnerMembership.objects.filter(user__email="someone.else@pharma.example").exists()
+    invited = UserFactory(email="new.user@pharma.example")
+    client.force_login(invited)
+    response = client.post(url)
+
+    assert response["Location"] == reverse("partners:home")
+    assert PartnerMembership.objects.filter(partner=world.sponsor, user=invited).exists()
