@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from programs.enums import Field, HolderType, IPStatus
+from programs.models import Challenge, Technology
 
 from .enums import Interest, PartnerKind
 from .nda import NDA
@@ -93,3 +94,17 @@ class InviteForm(_Form):
     language = forms.ChoiceField(
         label=_("language of the e-mail"), choices=settings.LANGUAGES, initial="ja"
     )
+
+
+class LinkForm(_Form):
+    """A manager hands an already published challenge or technology, owned by no partner,
+    to the partner."""
+
+    item = forms.ModelChoiceField(label=_("Published entry owned by no partner"), queryset=None)
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = Challenge if partner.entry_kind == "challenge" else Technology
+        self.fields["item"].queryset = model.objects.filter(
+            is_active=True, partner_entry__isnull=True
+        ).order_by("title")

@@ -24,6 +24,7 @@ from .forms import (
     DecisionForm,
     InterestForm,
     InviteForm,
+    LinkForm,
     NdaForm,
     PartnerForm,
     entry_form_class,
@@ -296,8 +297,16 @@ def manage(request):
 def manage_partner(request, pk: int):
     _manager_or_404(request)
     partner = selectors.get_managed_partner(request.user, pk)
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    linking = request.method == "POST" and "item" in request.POST
+    link_form = LinkForm(request.POST if linking else None, partner=partner)
+    if linking and link_form.is_valid():
+        services.entry_link(
+            actor=request.user, partner=partner, item=link_form.cleaned_data["item"]
+        )
+        messages.success(request, _("The entry now belongs to %(partner)s.") % {"partner": partner})
+        return redirect("partners:manage_partner", pk=partner.pk)
+    form = InviteForm(request.POST if request.method == "POST" and not linking else None)
+    if request.method == "POST" and not linking and form.is_valid():
         try:
             services.partner_invite(actor=request.user, partner=partner, **form.cleaned_data)
         except ValidationError as error:
@@ -313,6 +322,7 @@ def manage_partner(request, pk: int):
         {
             "partner": partner,
             "form": form,
+            "link_form": link_form,
             "members": partner.memberships.select_related("user"),
             "invitations": partner.invitations.filter(accepted_at__isnull=True),
             "entries": selectors.entries_of(partner),

@@ -268,3 +268,29 @@ def test_an_invited_person_accepts_on_the_invitation_page(client, manager):
 
     assert response["Location"] == reverse("partners:home")
     assert PartnerMembership.objects.filter(partner=world.sponsor, user=invited).exists()
+
+
+def test_a_manager_hands_a_published_challenge_to_its_sponsor(client, manager):
+    from programs.models import Challenge
+
+    from .world import partner
+
+    sponsor = partner("New Pharma")
+    free = Challenge.objects.create(
+        company="New Pharma",
+        title="Unowned challenge",
+        problem_statement="p",
+        expected_outcome="o",
+        field="ict",
+        poc_terms="t",
+    )
+    client.force_login(manager.user)
+    url = reverse("partners:manage_partner", args=[sponsor.pk])
+
+    assert "Unowned challenge" in client.get(url).content.decode()
+    client.post(url, {"item": free.pk})
+
+    assert free.partner_entry.partner == sponsor
+    assert "Unowned challenge" not in client.get(url).context["link_form"].fields[
+        "item"
+    ].queryset.values_list("title", flat=True)
