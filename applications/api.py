@@ -7,14 +7,14 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from common.api import ApiViewMixin, Rule, require_token_program
+from common.api import ApiViewMixin, ErrorSerializer, Rule, require_token_program
 from common.pagination import Cursor
 from programs.selectors import cycles_public
 
@@ -144,7 +144,14 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: DocumentSerializer},
+        responses={
+            201: DocumentSerializer,
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description="The document store does not answer (`storage_unavailable`); "
+                "nothing was changed, try again later.",
+            ),
+        },
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def documents(self, request, pk=None):

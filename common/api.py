@@ -13,7 +13,8 @@ Every error the API answers is ``{"code": "...", "detail": "...", "fields": {...
   dots (``scores.0.score``).
 
 A service's ``TransitionError`` (a state change the table or a precondition refuses) is a
-409, any other ``ValidationError`` a 400, ``PermissionDenied`` a 403, ``Http404`` a 404.
+409, any other ``ValidationError`` a 400, ``PermissionDenied`` a 403, ``Http404`` a 404,
+``StorageUnavailable`` (the document store does not answer) a 503 ``storage_unavailable``.
 """
 
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from rest_framework import exceptions, permissions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.exceptions import TransitionError
+from common.storage import StorageUnavailable
 
 # --- Permissions ------------------------------------------------------------------------
 
@@ -231,6 +233,8 @@ def exception_handler(exc, context):
     """The one exception handler of the API (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``)."""
     if isinstance(exc, DjangoValidationError):
         exc = refusal_from(exc)
+    elif isinstance(exc, StorageUnavailable):
+        exc = ServiceRefusal(status_code=exc.status, code=exc.code, detail=str(exc), fields={})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,14 +1,16 @@
-"""Middleware with more than one user: a refused state change is an answer, never a 500."""
+"""Middleware with more than one user: a refused state change, or a document store that
+does not answer, is an answer, never a 500."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from common.exceptions import TransitionError
+from common.storage import StorageUnavailable
 
 
 class RefusedTransitionMiddleware:
@@ -43,4 +45,29 @@ class RefusedTransitionMiddleware:
             target = referer
         response = redirect(target or "/")
         response.status_code = 303
+        return response
+
+
+class StorageUnavailableMiddleware:
+    """A document store that does not answer (``common.storage.StorageUnavailable``) is a
+    503 that says to try again, never a 500: the API with the error contract (code
+    ``storage_unavailable``), pages with a short page. Views that can say more (the upload
+    step, which shows the draft as it is) handle it themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, StorageUnavailable):
+            return None
+        if request.path.startswith("/api/"):
+            body = {"code": exception.code, "detail": str(exception), "fields": {}}
+            return JsonResponse(body, status=exception.status)
+        response = render(
+            request, "503_storage.html", {"message": str(exception)}, status=exception.status
+        )
+        response["Retry-After"] = "60"
         return response

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "common.middleware.RefusedTransitionMiddleware",
+    "common.middleware.StorageUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -198,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60.0,
         "options": {"expires": 14 * 60},
     },
+    # Exports past their time to live: their files deleted (reviews.services.exporting).
+    "reviews-sweep-expired-exports": {
+        "task": "reviews.sweep_expired_exports",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 50 * 60},
+    },
     # Announcement runs whose worker died (reviews.services.announcing).
     # Partners: new proposals after screening, reminders before the selection meeting,
     # matches at the announcement (partners.services.partners_notify); each sent once.
@@ -212,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 4 * 60},
     },
 }
+# Hours a manager's background export (.xlsx) stays downloadable; then 410 Gone and swept.
+EXPORT_FILE_TTL_HOURS = env.int("EXPORT_FILE_TTL_HOURS", default=24)
 # The background announcement: applications per transaction, and a pause between chunks
 # (seconds) to spread the e-mail over time.
 ANNOUNCEMENT_CHUNK_SIZE = env.int("ANNOUNCEMENT_CHUNK_SIZE", default=200)
@@ -303,6 +312,39 @@ STORAGES = {
     },
 }
 
+
+# --- Documents in S3-compatible object storage (optional) --------------------------------
+def env_positive_float(name: str, *, default: float) -> float:
+    value = env.float(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be more than 0, not {value}.")
+    return value
+
+
+# With a bucket, documents (and exports) live there instead of MEDIA_ROOT, so web and worker
+# containers on several hosts share them. Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the host's role). Files stay private: downloads are streamed
+# by the permission-checked views (common/storage.py).
+DOCUMENTS_S3_BUCKET = env.str("DOCUMENTS_S3_BUCKET", default="")
+if DOCUMENTS_S3_BUCKET:
+    _addressing = env.str("DOCUMENTS_S3_ADDRESSING_STYLE", default="auto")
+    if _addressing not in {"auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"DOCUMENTS_S3_ADDRESSING_STYLE must be auto, path or virtual, not {_addressing!r}."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "common.storage.DocumentS3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DOCUMENTS_S3_REGION", default="") or None,
+            "location": env.str("DOCUMENTS_S3_PREFIX", default="").strip("/"),
+            "addressing_style": _addressing,
+            "connect_timeout": env_positive_float("DOCUMENTS_S3_CONNECT_TIMEOUT", default=3.0),
+            "read_timeout": env_positive_float("DOCUMENTS_S3_READ_TIMEOUT", default=20.0),
+        },
+    }
+
 # --- E-mail ----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -339,6 +381,9 @@ REST_FRAMEWORK = {
     # Every view declares its rules through ``common.api.RulesPermission``.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.authentication.TokenRateThrottle"],
+    # The API speaks JSON; the one upload (a document) declares multipart on its action.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "common.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "common.schema.ErrorsAutoSchema",

@@ -72,3 +72,20 @@ class OverrideKind(models.TextChoices):
 class AnnouncementRunStatus(models.TextChoices):
     RUNNING = "running", _("Recording and e-mailing the results")
     DONE = "done", _("Done")
+
+
+class ExportKind(models.TextChoices):
+    RANKING = "ranking", _("Ranking")
+    APPLICATIONS = "applications", _("Application list")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a worker")
+    RUNNING = "running", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+# An export still being worked on: its page polls for progress.
+EXPORT_IN_PROGRESS = frozenset({ExportStatus.PENDING, ExportStatus.RUNNING})

@@ -1,23 +1,27 @@
 """Exports of a cycle for its managers: the ranking and the application list, as CSV and
 Excel (.xlsx, written by openpyxl).
 
-A table is built once (a fixed number of queries, whatever the number of rows: the
-ranking selector plus one aggregate) and written in either format. Both formats are safe
-to open in a spreadsheet: text a spreadsheet would run as a formula (starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'`` in CSV, and
-written as a text cell (never a formula) in .xlsx, where it keeps its exact value.
+A table is read with a fixed number of queries, whatever the number of rows (the ranking
+selector plus one aggregate). Its rows are an iterator computed only when first read, so
+a CSV response sends its byte-order mark and header at once and then the rows in chunks
+of ``CSV_CHUNK_ROWS``; the .xlsx file is built by a Celery task (``reviews.build_export``,
+openpyxl's write-only mode) that saves its progress every ``XLSX_PROGRESS_EVERY`` rows.
+Both formats are safe to open in a spreadsheet: text a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with
+``'`` in CSV, and written as a text cell (never a formula) in .xlsx, where it keeps its exact value.
 Times are in Korea/Japan time (UTC+9), which Excel cannot store with a zone.
 """
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.db.models import Avg
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -33,7 +37,7 @@ from partners.selectors import interest_labels
 from programs.enums import Field, Organisation
 from programs.models import Cycle
 
-from .enums import AssignmentStatus, ReviewStatus
+from .enums import AssignmentStatus, ExportKind, ReviewStatus
 from .models import CriterionScore
 from .selectors import RankingRow, application_field, cycle_ranking, track_item_label
 
@@ -42,11 +46,17 @@ CENT = Decimal("0.01")
 Value = str | int | Decimal | datetime | bool | None
 
 
+CSV_CHUNK_ROWS = 200
+XLSX_PROGRESS_EVERY = 500
+
+
 @dataclass(frozen=True)
 class Table:
+    """A header row and the rows, read once: ``rows`` runs its queries when first read."""
+
     title: str
     headers: list[str]
-    rows: list[list[Value]]
+    rows: Iterable[list[Value]]
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -138,9 +148,6 @@ def ranking_table(cycle: Cycle) -> Table:
     """Every application in the ranking, in rank order, with its scores per criterion and
     per organisation."""
     criteria = list(cycle.criteria.order_by("order", "pk"))
-    ranking = cycle_ranking(cycle)
-    by_organisation = _organisation_criterion_means(cycle)
-    fields = dict(Field.choices)
     headers = [
         _("Rank"),
         _("Reference"),
@@ -152,9 +159,16 @@ def ranking_table(cycle: Cycle) -> Table:
         *_score_headers(criteria),
         _("Partner interest"),
     ]
+    return Table(title=_("Ranking"), headers=headers, rows=_ranking_rows(cycle, criteria))
+
+
+def _ranking_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
+    ranking = cycle_ranking(cycle)
+    by_organisation = _organisation_criterion_means(cycle)
+    fields = dict(Field.choices)
     interest = interest_labels([row.application.pk for row in ranking])
-    rows = [
-        [
+    for row in ranking:
+        yield [
             row.score.rank,
             row.application.reference,
             row.application.company.name_en,
@@ -165,23 +179,12 @@ def ranking_table(cycle: Cycle) -> Table:
             *_score_values(row, criteria, by_organisation),
             interest.get(row.application.pk, ""),
         ]
-        for row in ranking
-    ]
-    return Table(title=_("Ranking"), headers=headers, rows=rows)
 
 
 def applications_table(cycle: Cycle) -> Table:
     """Every sent-in application of the cycle (any status), with its answers' key facts
     and, for those in the ranking, their scores."""
     criteria = list(cycle.criteria.order_by("order", "pk"))
-    ranked = {row.application.pk: row for row in cycle_ranking(cycle)}
-    by_organisation = _organisation_criterion_means(cycle)
-    fields = dict(Field.choices)
-    applications = (
-        Application.objects.filter(cycle=cycle, status__in=SENT_IN)
-        .select_related("company", "technology", "challenge", "cycle__program")
-        .order_by("reference")
-    )
     headers = [
         _("Reference"),
         _("Status"),
@@ -200,11 +203,22 @@ def applications_table(cycle: Cycle) -> Table:
         *_score_headers(criteria),
         _("Partner interest"),
     ]
-    rows = []
+    return Table(title=_("Applications"), headers=headers, rows=_application_rows(cycle, criteria))
+
+
+def _application_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
+    ranked = {row.application.pk: row for row in cycle_ranking(cycle)}
+    by_organisation = _organisation_criterion_means(cycle)
+    fields = dict(Field.choices)
+    applications = (
+        Application.objects.filter(cycle=cycle, status__in=SENT_IN)
+        .select_related("company", "technology", "challenge", "cycle__program")
+        .order_by("reference")
+    )
     interest = interest_labels(applications.values_list("pk", flat=True))
     for application in applications:
         row = ranked.get(application.pk)
-        rows.append(
+        yield (
             [
                 application.reference,
                 ApplicationStatus(application.status).label,
@@ -224,7 +238,6 @@ def applications_table(cycle: Cycle) -> Table:
                 interest.get(application.pk, ""),
             ]
         )
-    return Table(title=_("Applications"), headers=headers, rows=rows)
 
 
 # --- Formats ------------------------------------------------------------------------------
@@ -241,13 +254,15 @@ def _csv_text(value: Value) -> str:
     return str(value)
 
 
-def csv_lines(table: Table) -> Iterator[str]:
+def csv_lines(table: Table, *, chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[str]:
+    """The byte-order mark and the header row first (before any row is computed), then
+    the rows ``chunk_rows`` at a time."""
     writer = csv.writer(Echo())
     # A byte-order mark, so that Excel reads the UTF-8 (Korean, Japanese) correctly.
-    yield "\ufeff"
-    yield writer.writerow([_csv_text(header) for header in table.headers])
-    for row in table.rows:
-        yield writer.writerow([_csv_text(value) for value in row])
+    yield "\ufeff" + writer.writerow([_csv_text(header) for header in table.headers])
+    rows = iter(table.rows)
+    while chunk := list(islice(rows, chunk_rows)):
+        yield "".join(writer.writerow([_csv_text(value) for value in row]) for row in chunk)
 
 
 def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
@@ -274,23 +289,46 @@ def _xlsx_cell(sheet, value: Value, font: Font | None = None) -> WriteOnlyCell:
     return cell
 
 
-def xlsx_bytes(table: Table, *, sheet: str) -> bytes:
+def xlsx_write(
+    table: Table,
+    destination,
+    *,
+    sheet: str,
+    progress: Callable[[int, int], None] | None = None,
+    every: int = XLSX_PROGRESS_EVERY,
+) -> int:
+    """Write ``table`` as an .xlsx workbook (openpyxl's write-only mode: rows go to the
+    file as they come, memory stays flat) to ``destination`` (a path or a binary file).
+    ``progress(done, total)`` is called once the rows are known, every ``every`` rows,
+    and at the end. Returns the number of rows."""
+    rows = list(table.rows)
+    total = len(rows)
+    if progress is not None:
+        progress(0, total)
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])
     worksheet.freeze_panes = "A2"
     bold = Font(bold=True)
     worksheet.append([_xlsx_cell(worksheet, header, bold) for header in table.headers])
-    for row in table.rows:
+    for done, row in enumerate(rows, start=1):
         worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+        if progress is not None and done % every == 0 and done < total:
+            progress(done, total)
+    workbook.save(destination)
+    if progress is not None:
+        progress(total, total)
+    return total
+
+
+def xlsx_bytes(table: Table, *, sheet: str) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_write(table, buffer, sheet=sheet)
     return buffer.getvalue()
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(table: Table, *, filename: str, sheet: str) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(table, sheet=sheet), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def table_of(cycle: Cycle, kind: str) -> Table:
+    """The export ``kind`` (``ExportKind``) of the cycle."""
+    return ranking_table(cycle) if kind == ExportKind.RANKING else applications_table(cycle)

@@ -5,6 +5,8 @@ Status fields are written only by the transition services in ``reviews.services`
 The score formula lives in ``reviews.scoring``; nothing here computes a score.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -18,8 +20,11 @@ from programs.models import Criterion, Cycle, ProgramManager
 from programs.validators import validate_fields
 
 from .enums import (
+    EXPORT_IN_PROGRESS,
     AnnouncementRunStatus,
     AssignmentStatus,
+    ExportKind,
+    ExportStatus,
     OverrideKind,
     Recommendation,
     ReviewStatus,
@@ -431,3 +436,81 @@ class AnnouncementRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status == AnnouncementRunStatus.DONE
+
+
+def export_upload_to(instance: "ExportFile", filename: str) -> str:
+    """An unguessable name: the file is served only by the permission-checked view."""
+    return f"exports/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportFile(models.Model):
+    """A spreadsheet of a cycle built in the background (``reviews.build_export``) for its
+    managers: progress saved as it goes, stored in the documents' storage, downloadable by
+    the cycle's managers until ``expires_at``, then swept (``reviews.sweep_expired_exports``)."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="export_files", verbose_name=_("cycle")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ExportKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ExportStatus.choices,
+        default=ExportStatus.PENDING,
+        editable=False,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    # The headers and labels are written in the language of the manager who asked.
+    language = models.CharField(_("language"), max_length=8, default="en")
+    total = models.PositiveIntegerField(_("rows to write"), default=0)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_upload_to, max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export file")
+        verbose_name_plural = _("export files")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="export_status_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.READY:
+            return 100
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in EXPORT_IN_PROGRESS
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ExportStatus.PENDING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ExportStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ExportStatus.FAILED
+
+    def is_expired(self, now=None) -> bool:
+        if self.status == ExportStatus.EXPIRED:
+            return True
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def filename(self) -> str:
+        return f"{self.cycle.program.slug}-{self.cycle.code}-{self.kind}.xlsx"

@@ -1,6 +1,9 @@
 """Serializers of the reviews API: a reviewer's assignments, reviews and pledge, and the
 selection side's ranking, decisions, approvals and announcement."""
 
+import re
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +20,17 @@ from .pledge import PLEDGE
 class ScoreSerializer(serializers.Serializer):
     criterion = serializers.IntegerField()
     score = serializers.IntegerField(allow_null=True)
+
+    def validate(self, attrs):
+        # A PATCH validates partially, nested items included: a score without its value
+        # must still be refused, not reach the service half-formed.
+        required = self.fields["score"].error_messages["required"]
+        missing = {name: [required] for name in ("criterion", "score")}
+        for name in attrs:
+            missing.pop(name, None)
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -136,8 +150,14 @@ class PledgeCycleSerializer(serializers.Serializer):
         }
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"})
+class _ReasonField(serializers.CharField):
+    """Required text with something besides spaces in it (leading and trailing spaces are
+    trimmed, so "  " is blank): the schema says so, and the server refuses what it refuses."""
+
+
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = _ReasonField(max_length=2000)
 
 
 class RankingRowSerializer(serializers.Serializer):
@@ -186,8 +206,33 @@ class RankingRowSerializer(serializers.Serializer):
         return selectors.track_item_key(row.application)
 
 
+APPLICATION_ID = r"^[1-9][0-9]{0,17}$"
+"""An application id as a JSON object's key: what ``versions`` maps from."""
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "propertyNames": {"pattern": APPLICATION_ID},
+        "additionalProperties": {"type": "integer", "minimum": 0},
+    }
+)
+class VersionsField(serializers.DictField):
+    """Application id → the version read. Keys are checked as the schema declares them."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not all(re.fullmatch(APPLICATION_ID, str(key)) for key in value):
+            raise serializers.ValidationError(_("Keys are application ids."))
+        return {int(key): version for key, version in value.items()}
+
+
 class DecisionInputSerializer(serializers.Serializer):
-    applications = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    applications = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        allow_empty=False,
+        min_length=1,
+    )
     decision = serializers.ChoiceField(choices=DECISION_CHOICES)
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     reason = serializers.CharField(
@@ -197,18 +242,12 @@ class DecisionInputSerializer(serializers.Serializer):
         default="",
         help_text="Required when a selection passes over a better-ranked application.",
     )
-    versions = serializers.DictField(
+    versions = VersionsField(
         child=serializers.IntegerField(min_value=0),
         required=False,
         default=dict,
         help_text="Application id → the version read; a decision changed since is refused.",
     )
-
-    def validate_versions(self, value):
-        try:
-            return {int(key): version for key, version in value.items()}
-        except ValueError:
-            raise serializers.ValidationError("Keys are application ids.") from None
 
 
 class ApprovalInputSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from .services import announcing
+from .services import announcing, exporting
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +39,15 @@ def resume_on_worker_start(**_kwargs) -> None:
         logger.info("Worker start: %s unfinished announcement run(s) queued.", queued)
     except Exception:
         logger.exception("Resuming announcement runs at worker start failed.")
+
+
+@shared_task(name="reviews.build_export", ignore_result=True)
+def build_export(export_id: int) -> None:
+    """Build a manager's .xlsx export (``exporting.export_build``)."""
+    exporting.export_build(export_id=export_id)
+
+
+@shared_task(name="reviews.sweep_expired_exports", ignore_result=True)
+def sweep_expired_exports() -> int:
+    """Beat, hourly: delete the files of expired exports."""
+    return exporting.exports_sweep_expired()

@@ -73,8 +73,23 @@ urlpatterns += [
     path("manage/cycles/<int:cycle_pk>/dashboard/", views.dashboard, name="dashboard"),
     re_path(
         r"^manage/cycles/(?P<cycle_pk>[0-9]+)/export/(?P<kind>ranking|applications)"
-        r"\.(?P<fmt>csv|xlsx)$",
+        r"\.(?P<fmt>csv)$",
         views.export,
         name="export",
+    ),
+    re_path(
+        r"^manage/cycles/(?P<cycle_pk>[0-9]+)/exports/(?P<kind>ranking|applications)/new/$",
+        views.export_start,
+        name="export_start",
+    ),
+    path(
+        "manage/cycles/<int:cycle_pk>/exports/<int:export_pk>/",
+        views.export_detail,
+        name="export_detail",
+    ),
+    path(
+        "manage/cycles/<int:cycle_pk>/exports/<int:export_pk>/download/",
+        views.export_download,
+        name="export_download",
     ),
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.storage import StorageUnavailable, open_for_streaming
 from programs.enums import DocumentKind
 
 from .. import selectors, services
@@ -58,6 +59,7 @@ def document_upload(request, pk: int):
     if isinstance(application, HttpResponse):
         return application
     form = DocumentUploadForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             document = services.document_upload(
@@ -68,6 +70,11 @@ def document_upload(request, pk: int):
             )
         except ValidationError as error:
             form.add_error("file", error)
+        except StorageUnavailable as error:
+            # The draft is as it was (the upload's transaction rolled back): show it, with
+            # the reason, and say the file can be sent again.
+            form.add_error("file", str(error))
+            status = error.status
         else:
             messages.success(
                 request,
@@ -81,7 +88,7 @@ def document_upload(request, pk: int):
         request,
         "applications/edit/documents.html",
         {"application": application, **context},
-        status=400,
+        status=status,
     )
 
 
@@ -89,8 +96,10 @@ def document_upload(request, pk: int):
 def document_download(request, pk: int, document: int):
     document_obj = selectors.get_document_for(request.user, pk, document)
     filename = selectors.document_name_for(request.user, document_obj)
+    length = None
     if request.user.has_perm("applications.view_company_identity", document_obj.application):
-        content = document_obj.file.open("rb")
+        # Streamed from the storage as it is sent (the object store's body, or the file).
+        content, length = open_for_streaming(document_obj.file.storage, document_obj.file.name)
     else:
         # Blind review: the file's metadata (Author, Title, XMP…) would name the company.
         with document_obj.file.open("rb") as original:
@@ -98,6 +107,8 @@ def document_download(request, pk: int, document: int):
     response = FileResponse(
         content, as_attachment=True, filename=filename, content_type="application/pdf"
     )
+    if length is not None:
+        response["Content-Length"] = str(length)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

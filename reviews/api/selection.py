@@ -11,14 +11,17 @@ import rules
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import ApiViewMixin, Rule, require_token_program
+from programs.enums import Field
 from programs.models import Cycle
 
 from .. import selectors, services
-from ..forms import RankingFilterForm
+from ..forms import RANKING_SORT_CHOICES, RankingFilterForm
+from ..selectors import RANKED_STATUS_ORDER
 from ..serializers import (
     AnnounceInputSerializer,
     AnnouncementSerializer,
@@ -70,11 +73,11 @@ class RankingView(_CycleManagerMixin, generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("field", str),
-            OpenApiParameter("status", str),
+            OpenApiParameter("field", str, enum=["", *Field.values]),
+            OpenApiParameter("status", str, enum=["", *RANKED_STATUS_ORDER]),
             OpenApiParameter("item", str, description="technology:<id> or challenge:<id>"),
-            OpenApiParameter("sort", str),
-            OpenApiParameter("order", str, enum=["asc", "desc"]),
+            OpenApiParameter("sort", str, enum=[key for key, _label in RANKING_SORT_CHOICES]),
+            OpenApiParameter("order", str, enum=["", "asc", "desc"]),
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -84,6 +87,9 @@ class RankingView(_CycleManagerMixin, generics.ListAPIView):
         cycle = self.get_cycle()
         query = self.request.query_params
         filters = RankingFilterForm(query, track_items=selectors.track_items_of(cycle))
+        if not filters.is_valid():
+            # The page ignores a stale filter in a shared link; an integrator is told.
+            raise ValidationError(filters.errors)
         return selectors.ranking_view(
             cycle,
             field=filters.value("field"),

@@ -19,11 +19,13 @@ from programs.models import Cycle
 from ..enums import (
     DECISION_PHASES,
     AssignmentStatus,
+    ExportStatus,
     ReviewStatus,
 )
 from ..models import (
     AnnouncementRun,
     DecisionApproval,
+    ExportFile,
     Review,
     Reviewer,
     SelectionOverride,
@@ -341,3 +343,12 @@ def overrides_of(cycle: Cycle) -> list[SelectionOverride]:
 
 def announcement_run_of(cycle: Cycle) -> AnnouncementRun | None:
     return AnnouncementRun.objects.filter(cycle=cycle).first()
+
+
+def downloadable_exports(cycle: Cycle, *, limit: int = 10) -> list[ExportFile]:
+    """The cycle's latest background exports that can still be downloaded (one query)."""
+    return list(
+        ExportFile.objects.filter(
+            cycle=cycle, status=ExportStatus.READY, expires_at__gt=timezone.now()
+        ).order_by("-finished_at", "-pk")[:limit]
+    )

@@ -18,6 +18,7 @@ from .assigning import (
     assignment_remove,
     assignments_confirm,
 )
+from .exporting import export_build, export_request, exports_sweep_expired
 from .guards import StaleDecision, missing_reviews, passed_over
 from .reviewing import (
     HUB_PHASE_MOVES,
@@ -67,6 +68,9 @@ __all__ = [
     "decisions_approve",
     "decisions_set",
     "decisions_set_one",
+    "export_build",
+    "export_request",
+    "exports_sweep_expired",
     "missing_reviews",
     "passed_over",
     "pledge_accept",

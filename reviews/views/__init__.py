@@ -36,6 +36,9 @@ from .selection import (
     decisions_approval_withdraw,
     decisions_approve,
     export,
+    export_detail,
+    export_download,
+    export_start,
     ranking,
 )
 
@@ -55,6 +58,9 @@ __all__ = [
     "decisions_approve",
     "decline",
     "export",
+    "export_detail",
+    "export_download",
+    "export_start",
     "manage_application",
     "manage_cycle",
     "manage_cycle_phase",

@@ -6,22 +6,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications.enums import ApplicationStatus
+from common.storage import open_for_streaming
 from partners.selectors import interest_labels
 from programs.enums import Organisation
 
 from .. import exports, scoring, selectors, services
-from ..enums import DECISION_PHASES
+from ..enums import DECISION_PHASES, ExportStatus
 from ..forms import (
     DecisionForm,
     RankingFilterForm,
 )
+from ..models import ExportFile
 
 RANKING_PAGE_SIZE = 100
 # The figures the ranking's help panel quotes, from the module that computes them.
@@ -327,10 +329,62 @@ def dashboard(request, cycle_pk: int):
 
 @login_required
 def export(request, cycle_pk: int, kind: str, fmt: str):
-    """The ranking or the application list of the cycle as CSV (streamed) or .xlsx."""
+    """The ranking or the application list of the cycle as CSV, streamed: the byte-order
+    mark and the header at once, then the rows in chunks (``exports.csv_lines``)."""
     cycle = _cycle_with_perm(request, cycle_pk, "reviews.export_cycle")
-    table = exports.ranking_table(cycle) if kind == "ranking" else exports.applications_table(cycle)
-    filename = f"{cycle.program.slug}-{cycle.code}-{kind}"
-    if fmt == "csv":
-        return exports.csv_response(table, filename=f"{filename}.csv")
-    return exports.xlsx_response(table, filename=f"{filename}.xlsx", sheet=kind)
+    table = exports.table_of(cycle, kind)
+    return exports.csv_response(table, filename=f"{cycle.program.slug}-{cycle.code}-{kind}.csv")
+
+
+@login_required
+@require_POST
+def export_start(request, cycle_pk: int, kind: str):
+    """Ask for the .xlsx export; it is built in the background, its page shows progress."""
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.export_cycle")
+    export_file = services.export_request(
+        cycle=cycle, kind=kind, actor=request.user, language=request.LANGUAGE_CODE
+    )
+    return redirect("reviews:export_detail", cycle_pk=cycle.pk, export_pk=export_file.pk)
+
+
+def _export_for(request, cycle_pk: int, export_pk: int):
+    cycle = _cycle_with_perm(request, cycle_pk, "reviews.export_cycle")
+    export_file = get_object_or_404(
+        ExportFile.objects.select_related("cycle__program"), pk=export_pk, cycle=cycle
+    )
+    return cycle, export_file
+
+
+@login_required
+def export_detail(request, cycle_pk: int, export_pk: int):
+    """An export's progress (polled with htmx while it is built) and its download link."""
+    cycle, export_file = _export_for(request, cycle_pk, export_pk)
+    context = {"cycle": cycle, "export": export_file, "expired": export_file.is_expired()}
+    if request.htmx:
+        return render(request, "reviews/manage/_export_progress.html", context)
+    context["others"] = [
+        other for other in selectors.downloadable_exports(cycle) if other.pk != export_file.pk
+    ]
+    return render(request, "reviews/manage/export.html", context)
+
+
+@login_required
+def export_download(request, cycle_pk: int, export_pk: int):
+    """The built file, streamed from storage to the cycle's managers; 410 once expired."""
+    cycle, export_file = _export_for(request, cycle_pk, export_pk)
+    if export_file.is_expired():
+        context = {"cycle": cycle, "export": export_file, "expired": True}
+        return render(request, "reviews/manage/export.html", context, status=410)
+    if export_file.status != ExportStatus.READY:
+        return redirect("reviews:export_detail", cycle_pk=cycle.pk, export_pk=export_file.pk)
+    content, length = open_for_streaming(export_file.file.storage, export_file.file.name)
+    response = FileResponse(
+        content,
+        as_attachment=True,
+        filename=export_file.filename,
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+    if length is not None:
+        response["Content-Length"] = str(length)
+    response["Cache-Control"] = "private, no-store"
+    return response

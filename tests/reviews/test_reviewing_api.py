@@ -184,8 +184,9 @@ def test_decline_over_the_api(client, application, mss_reviewer):
     assignment = assigned(application, mss_reviewer)
     client.force_login(mss_reviewer.user)
 
-    missing = client.post(f"{API}/assignments/{assignment.pk}/decline/", {})
-    declined = client.post(f"{API}/assignments/{assignment.pk}/decline/", {"reason": "Investor"})
+    url = f"{API}/assignments/{assignment.pk}/decline/"
+    missing = client.post(url, {}, content_type="application/json")
+    declined = client.post(url, {"reason": "Investor"}, content_type="application/json")
     listed = client.get(f"{API}/assignments/").json()["results"]
 
     assert missing.status_code == 400
@@ -242,3 +243,37 @@ def test_writes_after_the_decision_are_refused(client, application, mss_reviewer
     assert response.json()["code"] == "cycle_not_scoring"
     assert "can no longer change" in response.json()["detail"]
     assert not Review.objects.exists()
+
+
+def test_review_patch_with_a_score_missing_its_value_is_400_not_500(
+    client, application, mss_reviewer, criteria
+):
+    """Found by the fuzz run: a PATCH validates partially, and a nested score without
+    ``score`` reached the service as a half-formed item (a KeyError, a 500)."""
+    assignment = assigned(application, mss_reviewer)
+    client.force_login(mss_reviewer.user)
+
+    response = client.patch(
+        f"{API}/assignments/{assignment.pk}/review/",
+        {"scores": [{"criterion": criteria[0].pk}]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"] == {"scores.0.score": ["This field is required."]}
+    assert not Review.objects.filter(assignment=assignment, scores__isnull=False).exists()
+
+
+def test_review_api_takes_json_only(client, application, mss_reviewer, criteria):
+    """The API speaks JSON (the one upload, a document, declares multipart): a form-encoded
+    body is 415 on the contract, not a list or a ``null`` read from text."""
+    assignment = assigned(application, mss_reviewer)
+    client.force_login(mss_reviewer.user)
+
+    response = client.post(f"{API}/assignments/{assignment.pk}/decline/", {"reason": "Busy"})
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACTIVE

@@ -110,13 +110,16 @@ def test_approval_and_announce_api(client, manager, ipark_manager, setup):
     decisions_set(cycle=cycle, applications=apps[:2], decision=S.SELECTED, actor=manager.user)
     decisions_set(cycle=cycle, applications=apps[2:], decision=S.REJECTED, actor=manager.user)
 
+    def post(name):
+        return client.post(_url(name, cycle), {}, content_type="application/json")
+
     client.force_login(manager.user)
-    mss = client.post(_url("approval", cycle))
-    early = client.post(_url("announce", cycle))
+    mss = post("approval")
+    early = post("announce")
     client.force_login(ipark_manager.user)
-    ipark = client.post(_url("approval", cycle))
-    announced = client.post(_url("announce", cycle))
-    again = client.post(_url("announce", cycle))
+    ipark = post("approval")
+    announced = post("announce")
+    again = post("announce")
 
     assert mss.json()["organisation"] == Organisation.MSS
     assert early.status_code == 409
@@ -209,3 +212,39 @@ def test_schema_documents_the_selection_api(client):
 
     for path in ("ranking", "decisions", "approval", "announce"):
         assert f"/api/v1/manage/cycles/{{cycle_pk}}/{path}/" in schema
+
+
+@pytest.mark.parametrize(
+    "params", [{"order": "AAA"}, {"sort": "luck"}, {"status": "draft"}, {"field": "astrology"}]
+)
+def test_ranking_api_refuses_an_unknown_filter_or_sort(client, manager, setup, params):
+    """Found by the fuzz run: the page ignores a stale filter in a shared link, but an
+    integrator asking for an order the API does not have is told, not served another one."""
+    cycle, _apps = setup
+    client.force_login(manager.user)
+
+    response = client.get(_url("ranking", cycle), params)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["fields"]) == set(params)
+
+
+@pytest.mark.parametrize("key", ["x", "-1", "01", " 1"])
+def test_decisions_api_refuses_versions_keyed_by_anything_but_an_application_id(
+    client, manager, setup, key
+):
+    """Found by the fuzz run: the schema now says what a key of ``versions`` is, and the
+    server refuses exactly what the schema refuses."""
+    cycle, apps = setup
+    client.force_login(manager.user)
+
+    response = client.post(
+        _url("decisions", cycle),
+        {"applications": [apps[0].pk], "decision": S.REJECTED, "versions": {key: 0}},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"versions": ["Keys are application ids."]}
+    assert statuses(apps)[0] != S.REJECTED

@@ -1,11 +1,13 @@
 """``manage.py verify_documents``: after a restore (or any time), check that every document's
-file exists in storage and still has the SHA-256 recorded at upload."""
+file exists in storage (the documents volume, or the S3 bucket) and still has the SHA-256
+recorded at upload."""
 
 import hashlib
 
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.models import Document
+from common.storage import StorageUnavailable, open_for_streaming
 
 CHUNK = 1024 * 1024
 
@@ -17,6 +19,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        try:
+            self._verify()
+        except StorageUnavailable as error:
+            raise CommandError(f"The document store does not answer: {error.__cause__}") from None
+
+    def _verify(self):
         checked = missing = changed = 0
         documents = Document.objects.only("pk", "file", "sha256", "application_id").order_by("pk")
         for document in documents.iterator(chunk_size=500):
@@ -27,9 +35,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"MISSING  document {document.pk} ({name})")
                 continue
             digest = hashlib.sha256()
-            with storage.open(name, "rb") as file:
+            file, _length = open_for_streaming(storage, name)
+            try:
                 while chunk := file.read(CHUNK):
                     digest.update(chunk)
+            finally:
+                file.close()
             if digest.hexdigest() != document.sha256:
                 changed += 1
                 self.stdout.write(f"CHANGED  document {document.pk} ({name})")
