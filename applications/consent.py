@@ -18,6 +18,8 @@ from .enums import ConsentKind
 CONSENT_VERSION = "2027-02"
 # The date of the wording, shown to applicants (the version code is for the record).
 CONSENT_DATE = date(2027, 2, 1)
+# The optional provision to the partner (issue 16) was written later, versioned on its own.
+PARTNER_CONSENT_VERSION = "2027-03"
 
 
 def consent_text_date(text_version: str) -> date | None:
@@ -29,20 +31,37 @@ def consent_text_date(text_version: str) -> date | None:
         return None
 
 
+def partner_consent_asked(application) -> bool:
+    """The optional provision to a partner is asked only of an application that answers a
+    challenge or names a technology (there is a partner to provide it to)."""
+    return bool(application.challenge_id or application.technology_id)
+
+
+def consent_kinds_for(application) -> list[str]:
+    """The consents shown at submission, in order: the two required, then the optional one
+    where it is asked."""
+    kinds = [ConsentKind.PERSONAL_DATA, ConsentKind.OVERSEAS_TRANSFER]
+    if partner_consent_asked(application):
+        kinds.append(ConsentKind.PARTNER_PROVISION)
+    return kinds
+
+
 @dataclass(frozen=True)
 class ConsentText:
     kind: str
     title: Promise
     items: tuple[tuple[Promise, Promise], ...]
     agreement: Promise
+    # Each text may be reworded on its own: its revision is part of its recorded version.
+    revision: str = CONSENT_VERSION
 
     @property
     def version(self) -> str:
-        return f"{self.kind}/{CONSENT_VERSION}"
+        return f"{self.kind}/{self.revision}"
 
     @property
     def dated(self) -> date:
-        return CONSENT_DATE
+        return consent_text_date(self.version) or CONSENT_DATE
 
 
 CONSENT_TEXTS: dict[str, ConsentText] = {
@@ -119,5 +138,48 @@ CONSENT_TEXTS: dict[str, ConsentText] = {
             ),
         ),
         agreement=_("I agree to the transfer of personal data to iPark in Japan described above."),
+    ),
+    ConsentKind.PARTNER_PROVISION: ConsentText(
+        kind=ConsentKind.PARTNER_PROVISION,
+        title=_("Consent to the provision of the proposal to the partner in Japan (optional)"),
+        items=(
+            (
+                _("Recipient"),
+                _(
+                    "The partner named above: the pharmaceutical company that posed the "
+                    "challenge your application answers, or the holder of the technology it "
+                    "names, in Japan, and the people of that partner who accepted the call's "
+                    "confidentiality agreement."
+                ),
+            ),
+            (_("Country"), _("Japan")),
+            (
+                _("Purpose of the recipient"),
+                _(
+                    "Reading the proposal to its own challenge or technology and telling the "
+                    "program managers its interest; no score and no part in the selection."
+                ),
+            ),
+            (
+                _("Items provided"),
+                _(
+                    "The answers and documents of the application, the company's name; the "
+                    "contact person only if the application is selected."
+                ),
+            ),
+            (
+                _("Retention by the recipient"),
+                _("Until the end of the program cycle, then destroyed."),
+            ),
+            (
+                _("Your right to refuse"),
+                _(
+                    "You may refuse: the application is then reviewed as usual, but never shown "
+                    "to the partner."
+                ),
+            ),
+        ),
+        agreement=_("I agree to the provision of the proposal to the partner described above."),
+        revision=PARTNER_CONSENT_VERSION,
     ),
 }

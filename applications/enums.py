@@ -125,3 +125,10 @@ BIOTECH_FIELDS = [
 class ConsentKind(models.TextChoices):
     PERSONAL_DATA = "personal_data", _("Collection and use of personal data")
     OVERSEAS_TRANSFER = "overseas_transfer", _("Transfer of personal data to Japan")
+    # Optional, asked only when the application answers a challenge or names a technology
+    # (issue 16): without it the proposal is reviewed as usual but never shown to the partner.
+    PARTNER_PROVISION = "partner_provision", _("Provision of the proposal to the partner")
+
+
+# Needed to submit; the partner provision is the applicant's free choice.
+REQUIRED_CONSENTS: tuple[str, ...] = (ConsentKind.PERSONAL_DATA, ConsentKind.OVERSEAS_TRANSFER)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from programs.enums import DocumentKind, Track
 from programs.questions import QuestionKind
 
-from .consent import CONSENT_TEXTS
-from .enums import ConsentKind
+from .consent import CONSENT_TEXTS, consent_kinds_for
+from .enums import REQUIRED_CONSENTS
 from .models import Application, Company
 from .requirements import TRACK_FIELDS, step_fields
 from .validators import (
@@ -256,11 +256,15 @@ class DocumentUploadForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    """The two consents, each its own checkbox (PIPA asks for the transfer abroad apart)."""
+    """The consents, each its own checkbox (PIPA asks for the transfer abroad apart, and for
+    the optional provision to a partner apart again)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in ConsentKind.values:
+        self.kinds = (
+            consent_kinds_for(application) if application is not None else list(REQUIRED_CONSENTS)
+        )
+        for kind in self.kinds:
             self.fields[f"consent_{kind}"] = forms.BooleanField(
                 label=CONSENT_TEXTS[kind].agreement, required=False
             )
@@ -268,11 +272,11 @@ class SubmitForm(forms.Form):
     def consents(self) -> list[str]:
         if not self.is_bound or not self.is_valid():
             return []
-        return [kind for kind in ConsentKind.values if self.cleaned_data.get(f"consent_{kind}")]
+        return [kind for kind in self.kinds if self.cleaned_data.get(f"consent_{kind}")]
 
     def consent_rows(self):
         """(text, bound field) for the template: the full text above its checkbox."""
-        return [(CONSENT_TEXTS[kind], self[f"consent_{kind}"]) for kind in ConsentKind.values]
+        return [(CONSENT_TEXTS[kind], self[f"consent_{kind}"]) for kind in self.kinds]
 
 
 class WithdrawForm(forms.Form):

@@ -198,7 +198,9 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    """Submit with both consents (``personal_data`` and ``overseas_transfer``); the texts
+    """Submit with both required consents (``personal_data`` and ``overseas_transfer``),
+    and ``partner_provision`` if the company agrees to its proposal being provided to the
+    partner whose challenge it answers or whose technology it names (optional); the texts
     agreed to are those on the pages (the current versions)."""
 
     consents = serializers.ListField(

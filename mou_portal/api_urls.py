@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from applications import api as applications_api
 from notifications import api as notifications_api
+from partners import api as partners_api
 from programs import api as programs_api
 from reviews import api as reviews_api
 
@@ -18,6 +19,7 @@ router.register("technologies", programs_api.TechnologyViewSet, basename="techno
 router.register("challenges", programs_api.ChallengeViewSet, basename="challenge")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 router.register("applications", applications_api.ApplicationViewSet, basename="application")
+router.register("partner/proposals", partners_api.ProposalViewSet, basename="partner-proposal")
 router.register(
     "reviews/assignments", reviews_api.ReviewerAssignmentViewSet, basename="reviewer-assignment"
 )

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "accounts",
     "programs",
     "applications",
+    "partners",
     "reviews",
     "notifications",
 ]
@@ -205,6 +206,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 50 * 60},
     },
     # Announcement runs whose worker died (reviews.services.announcing).
+    # Partners: new proposals after screening, reminders before the selection meeting,
+    # matches at the announcement (partners.services.partners_notify); each sent once.
+    "partners-notify": {
+        "task": "partners.notify",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
     "reviews-resume-announcements": {
         "task": "reviews.resume_announcements",
         "schedule": 5 * 60.0,

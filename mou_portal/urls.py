@@ -11,6 +11,7 @@ from notifications.health import healthz_full
 urlpatterns = [
     path("", include("programs.urls")),
     path("", include("applications.urls")),
+    path("", include("partners.urls")),
     path("", include("reviews.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -32,6 +32,12 @@ class NotificationKind(models.TextChoices):
     ACCOUNT_EMAIL = "account_email", _("Account e-mail (verification, password reset)")
     # Running a call (issue 10).
     CALL_DEADLINE_CHANGED = "call_deadline_changed", _("Closing date of a call changed")
+    # Partners (issue 16).
+    PARTNER_INVITATION = "partner_invitation", _("Invitation to a partner on the portal")
+    PARTNER_NEW_PROPOSAL = "partner_new_proposal", _("New proposal to your challenge or technology")
+    PARTNER_REMINDER = "partner_reminder", _("Selection meeting soon: mark your interest")
+    PARTNER_MATCH = "partner_match", _("Selected proposal to your challenge or technology")
+    PARTNER_MATCH_COMPANY = "partner_match_company", _("Your partner's contact person")
 
 
 # Always e-mailed, whatever the recipient's opt-out: receipts and results, and the
@@ -50,6 +56,7 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset(
         NotificationKind.ACCOUNT_EMAIL,
         # A draft's deadline moved: missing it means not being reviewed at all.
         NotificationKind.CALL_DEADLINE_CHANGED,
+        NotificationKind.PARTNER_INVITATION,
     }
 )
 

@@ -34,6 +34,7 @@ from applications.answer_export import AnswerColumns, answer_columns
 from applications.enums import SENT_IN, ApplicationStatus
 from applications.models import Application
 from common.csv_export import Echo, csv_safe, streaming_csv_response
+from partners.selectors import interest_labels
 from programs.enums import Field, Organisation
 from programs.models import Cycle
 
@@ -157,6 +158,7 @@ def ranking_table(cycle: Cycle) -> Table:
         _("Technology or challenge"),
         _("Decision"),
         *_score_headers(criteria),
+        _("Partner interest"),
     ]
     return Table(title=_("Ranking"), headers=headers, rows=_ranking_rows(cycle, criteria))
 
@@ -165,6 +167,7 @@ def _ranking_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
     ranking = cycle_ranking(cycle)
     by_organisation = _organisation_criterion_means(cycle)
     fields = dict(Field.choices)
+    interest = interest_labels([row.application.pk for row in ranking])
     for row in ranking:
         yield [
             row.score.rank,
@@ -175,6 +178,7 @@ def _ranking_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
             track_item_label(row.application),
             ApplicationStatus(row.application.status).label,
             *_score_values(row, criteria, by_organisation),
+            interest.get(row.application.pk, ""),
         ]
 
 
@@ -201,6 +205,7 @@ def applications_table(cycle: Cycle) -> Table:
         _("Rank"),
         *_score_headers(criteria),
         *questions.headers,
+        _("Partner interest"),
     ]
     return Table(
         title=_("Applications"),
@@ -218,6 +223,7 @@ def _application_rows(cycle: Cycle, criteria, questions: AnswerColumns) -> Itera
         .select_related("company", "technology", "challenge", "cycle__program")
         .order_by("reference")
     )
+    interest = interest_labels(applications.values_list("pk", flat=True))
     for application in applications:
         row = ranked.get(application.pk)
         yield (
@@ -238,6 +244,7 @@ def _application_rows(cycle: Cycle, criteria, questions: AnswerColumns) -> Itera
                 row.score.rank if row else None,
                 *_score_values(row, criteria, by_organisation),
                 *questions.row(application.pk),
+                interest.get(application.pk, ""),
             ]
         )
 

@@ -2,7 +2,7 @@
 happens to be imported at run time: lazy imports inside functions count too. Imports
 under ``if TYPE_CHECKING:`` do not: they name a type for mypy and never run.
 
-    common, notifications  <-  accounts  <-  programs  <-  applications  <-  reviews
+    common, notifications  <-  accounts  <-  programs  <-  applications  <-  partners  <-  reviews
 
 ``mou_portal`` (the project: settings, root URLs) may import every app and is not checked.
 """
@@ -17,7 +17,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Bottom first: an app may import only apps before it in this list.
-LAYERS = ["common", "notifications", "accounts", "programs", "applications", "reviews"]
+LAYERS = [
+    "common",
+    "notifications",
+    "accounts",
+    "programs",
+    "applications",
+    "partners",
+    "reviews",
+]
 
 
 def imported_apps(app: str) -> dict[str, list[str]]:

@@ -17,12 +17,13 @@ from programs.enums import TRACK_REFERENCE_PREFIX, Track
 from programs.models import Cycle
 
 from .. import events
-from ..consent import CONSENT_TEXTS
+from ..consent import CONSENT_TEXTS, partner_consent_asked
 from ..enums import (
     AFTER_ANNOUNCEMENT,
     APPLICATION_TRANSITIONS,
     DECIDED,
     DECISIONS,
+    REQUIRED_CONSENTS,
     STAGED,
     TRANSITION_ACTORS,
     Actor,
@@ -141,9 +142,11 @@ def application_submit(
     Checked on the server, at ``now`` (the moment the request arrived, see
     ``common.http.request_arrived_at``): the call accepts applications (up to
     ``SUBMISSION_GRACE_SECONDS`` after the deadline, a grace never shown to applicants),
-    every required answer and document is there, and both consents are
-    given. All failures are raised together as ``SubmissionRefused``; the draft is left
-    exactly as it was. Side effects on success: the reference (track-cycle-sequence, e.g.
+    every required answer and document is there, and both required consents are
+    given (the optional provision to a partner is recorded when given and asked, see
+    ``partner_consent_asked``). All failures are raised together as
+    ``SubmissionRefused``; the draft is left exactly as it was. Side effects on success:
+    the reference (track-cycle-sequence, e.g.
     ``OI-2027R1-0042``, the sequence counted per cycle under a lock of the cycle row),
     ``submitted_at``, a ``Consent`` row per kind with the text version agreed to, a
     ``StatusChange`` row, and after commit a receipt to every member of the company.
@@ -165,11 +168,16 @@ def application_submit(
                 now, grace=timedelta(seconds=settings.SUBMISSION_GRACE_SECONDS)
             ),
             problems=submission_problems(locked),
-            missing_consents=[kind for kind in ConsentKind.values if kind not in given],
+            missing_consents=[kind for kind in REQUIRED_CONSENTS if kind not in given],
         )
         if refused.deadline_passed or refused.problems or refused.missing_consents:
             raise refused
-        for kind in ConsentKind.values:
+        recorded = [*REQUIRED_CONSENTS]
+        # The provision to a partner is recorded only where there is a partner to provide
+        # to (an answered challenge or a named technology), and only if given.
+        if ConsentKind.PARTNER_PROVISION in given and partner_consent_asked(locked):
+            recorded.append(ConsentKind.PARTNER_PROVISION)
+        for kind in recorded:
             Consent.objects.get_or_create(
                 application=locked,
                 kind=kind,

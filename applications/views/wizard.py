@@ -279,7 +279,7 @@ def _review_step(request, application: Application):
     now = request_arrived_at(request)  # the deadline is judged by when the request arrived
     refused = None
     if request.method == "POST":
-        form = SubmitForm(request.POST)
+        form = SubmitForm(request.POST, application=application)
         try:
             services.application_submit(
                 application=application, actor=request.user, consents=form.consents(), now=now
@@ -317,7 +317,7 @@ def _review_step(request, application: Application):
             )
             return redirect(application)
     else:
-        form = SubmitForm()
+        form = SubmitForm(application=application)
     problems = refused.problems if refused else submission_problems(application)
     context = _steps_context(application, REVIEW.slug, problems)
     return render(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.services import application_screen
+from partners.selectors import interest_labels
 from programs.enums import CyclePhase
 
 from .. import selectors, services
@@ -359,6 +360,8 @@ def manage_application(request, pk: int):
             "active_status": AssignmentStatus.ACTIVE,
             "declined_status": AssignmentStatus.DECLINED,
             "submitted_status": ReviewStatus.SUBMITTED,
+            # Its own line, no part of the score (issue 16).
+            "partner_interest": interest_labels([application.pk]).get(application.pk, ""),
         },
     )
 

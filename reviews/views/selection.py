@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from applications.enums import ApplicationStatus
 from common.storage import open_for_streaming
+from partners.selectors import interest_labels
 
 from .. import exports, scoring, selectors, services
 from ..enums import DECISION_PHASES, ExportStatus
@@ -136,6 +137,8 @@ def ranking(request, cycle_pk: int):
             "can_decide": rules.has_perm("reviews.decide_applications", request.user, cycle),
             "formula": FORMULA_CONSTANTS,
             "S": ApplicationStatus,
+            # Its own column, no part of the score (issue 16).
+            "partner_interest": interest_labels([row.application.pk for row in page]),
         },
         status=400 if decision_form is not None and decision_form.errors else 200,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.consent import CONSENT_TEXTS
-from applications.enums import ApplicationStatus, ConsentKind, MembershipRole
+from applications.enums import REQUIRED_CONSENTS, ApplicationStatus, ConsentKind, MembershipRole
 from applications.models import Application, Consent, Document, Invitation, Membership
 from applications.selectors import applicant_status
 from common.exceptions import TransitionError
@@ -355,7 +355,7 @@ def test_submit_needs_both_consents(applicant, given):
     with pytest.raises(services.SubmissionRefused) as error:
         services.application_submit(application=application, actor=applicant, consents=given)
 
-    assert error.value.missing_consents == [k for k in ConsentKind.values if k not in given]
+    assert error.value.missing_consents == [k for k in REQUIRED_CONSENTS if k not in given]
     assert not Consent.objects.exists()
     application.refresh_from_db()
     assert application.status == S.DRAFT

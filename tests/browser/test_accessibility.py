@@ -23,6 +23,8 @@ from accounts.models import User
 from applications import services as application_services
 from applications.enums import ApplicationStatus
 from applications.models import Application, Company
+from partners import selectors as partner_selectors
+from partners import services as partner_services
 from programs.enums import CyclePhase, Track
 from programs.models import Challenge, Cycle, Program, Technology
 from reviews.enums import AssignmentStatus
@@ -39,7 +41,9 @@ OTHER_APPLICANT = "ceo@nurigene.demo.mou-portal.example"
 MSS_REVIEWER = "reviewer.mss@demo.mou-portal.example"
 IPARK_REVIEWER = "reviewer.ipark@demo.mou-portal.example"
 MANAGER = "manager.mss@demo.mou-portal.example"
+SPONSOR = "sponsor@demo.mou-portal.example"
 PASSWORDS = {
+    SPONSOR: "demo-partner-2027",
     APPLICANT: "demo-applicant-2027",
     OTHER_APPLICANT: "demo-applicant-2027",
     MSS_REVIEWER: "demo-reviewer-2027",
@@ -60,6 +64,8 @@ class Scene:
     submitted_review: Assignment  # an iPark assignment whose review is submitted
     draft_review: Assignment  # an iPark assignment whose review is still a draft
     unpledged: Cycle  # a call the MSS reviewer has not yet pledged for
+    partner_call: Cycle  # the open innovation call, whose agreement the sponsor accepted
+    proposal: Application  # a proposal to the sponsor's challenge, screened and consented
 
 
 @dataclass(frozen=True)
@@ -272,6 +278,20 @@ PAGES: list[Page] = [
             "programs:question_edit", args=[s.open_cycle.pk, s.open_cycle.questions.last().pk]
         ),
     ),
+    Page(MANAGER, "partners", lambda s: reverse("partners:manage")),
+    # Partner (issue 16)
+    Page(SPONSOR, "partner home", lambda s: reverse("partners:home")),
+    Page(
+        SPONSOR,
+        "partner agreement",
+        lambda s: reverse("partners:agreement", args=[s.partner_call.pk]),
+    ),
+    Page(
+        SPONSOR, "partner proposals", lambda s: reverse("partners:call", args=[s.partner_call.pk])
+    ),
+    Page(SPONSOR, "partner proposal", lambda s: reverse("partners:proposal", args=[s.proposal.pk])),
+    Page(SPONSOR, "partner conflicts", lambda s: reverse("partners:conflicts")),
+    Page(SPONSOR, "partner new entry", lambda s: reverse("partners:entry_new")),
 ]
 
 
@@ -289,7 +309,19 @@ def _scene() -> Scene:
         reviewer=ipark, application__cycle=pilot, status=AssignmentStatus.ACTIVE
     )
     mss = Reviewer.objects.get(user__email=MSS_REVIEWER)
+    sponsor = User.objects.get(email=SPONSOR)
+    partner = partner_selectors.partner_of(sponsor)
+    partner_call = partner_selectors.calls_of_partner(partner).first()
+    proposal = Application.objects.filter(
+        cycle=partner_call, challenge__partner_entry__partner=partner
+    ).first()
+    application_services.application_screen(
+        application=proposal, actor=User.objects.get(email=MANAGER), eligible=True
+    )
+    partner_services.nda_accept(actor=sponsor, partner=partner, cycle=partner_call)
     return Scene(
+        partner_call=partner_call,
+        proposal=proposal,
         open_cycle=open_cycle,
         pilot=pilot,
         draft=draft,

@@ -91,7 +91,10 @@ def test_seed_demo_gives_the_applicant_a_company_and_reviewers_submitted_work():
                 == f"{prefix}-{application.cycle.code}-000{application.sequence}"
             )
             assert application.documents.count() == len(application.cycle.required_document_kinds)
-            assert application.consents.count() == 2
+            # The two required consents, and the demo companies also agree to their
+            # proposal being provided to the partner where there is one (issue 16).
+            partner = bool(application.challenge_id or application.technology_id)
+            assert application.consents.count() == (3 if partner else 2)
 
 
 def test_seed_demo_sends_each_demo_receipt_once(django_capture_on_commit_callbacks, mailoutbox):

@@ -115,6 +115,7 @@ def test_ranking_xlsx_has_scores_per_criterion_and_organisation(client, manager,
         "Team (mean of 10)",
         "Team — MSS",
         "Team — iPark",
+        "Partner interest",  # its own column, no part of the score (issue 16)
     ]
     assert first[:7] == [
         1,
@@ -128,7 +129,7 @@ def test_ranking_xlsx_has_scores_per_criterion_and_organisation(client, manager,
     # mean (73.33 + 53.33 + 70) / 3; MSS 63.33; iPark 70; combined 66.67; spread 20;
     # normalised: Kim z +1 (73.33 vs 50), Lee 0 (one review), Sato +1 → 50 + 10 × 0.75
     assert first[7:16] == [65.56, 63.33, 70, 66.67, 57.5, 20, "no", 3, 3]
-    assert first[16:] == [7, 7, 7, 5.67, 5, 7]
+    assert first[16:] == [7, 7, 7, 5.67, 5, 7, None]
     assert second[:2] == [2, apps[1].reference]
     assert third[1] == apps[2].reference
     assert third[7:13] == [None] * 6
@@ -144,7 +145,7 @@ def test_ranking_csv_has_the_same_values(client, manager, cycle_with_scores):
     assert rows[0][:3] == ["Rank", "Reference", "Company"]
     assert rows[1][:2] == ["1", apps[0].reference]
     assert rows[1][7:11] == ["65.56", "63.33", "70.00", "66.67"]
-    assert rows[1][16:] == ["7.00", "7.00", "7.00", "5.67", "5.00", "7.00"]
+    assert rows[1][16:] == ["7.00", "7.00", "7.00", "5.67", "5.00", "7.00", ""]
     assert rows[3][7:13] == [""] * 6
 
 

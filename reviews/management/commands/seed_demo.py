@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from applications import demo as applications_demo
+from partners import demo as partners_demo
 from programs import demo as programs_demo
 from reviews import demo as reviews_demo
 from reviews import demo_selection as selection_demo
@@ -21,6 +22,7 @@ SEEDERS = [
     accounts_demo.seed,
     programs_demo.seed,
     applications_demo.seed,
+    partners_demo.seed,
     reviews_demo.seed,
     selection_demo.seed,
 ]
