@@ -40,7 +40,7 @@ def partner_consent_asked(application) -> bool:
 def consent_kinds_for(application) -> list[str]:
     """The consents shown at submission, in order: the two required, then the optional one
     where it is asked."""
-    kinds = [ConsentKind.PERSONAL_DATA, ConsentKind.OVERSEAS_TRANSFER]
+    kinds: list[str] = [ConsentKind.PERSONAL_DATA, ConsentKind.OVERSEAS_TRANSFER]
     if partner_consent_asked(application):
         kinds.append(ConsentKind.PARTNER_PROVISION)
     return kinds
