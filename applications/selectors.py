@@ -268,6 +268,13 @@ def applications_for_api(user) -> QuerySet[Application]:
     against the rules."""
     if not user.is_authenticated:
         return Application.objects.none()
+    return annotate_for_api(applications_visible_to(user), user)
+
+
+def annotate_for_api(queryset: QuerySet[Application], user) -> QuerySet[Application]:
+    """``queryset`` with the annotations ``applications_for_api`` describes, for ``user``
+    (signed in) — also used where the applications are reached another way (a reviewer's
+    assignments)."""
     member = Membership.objects.filter(company=OuterRef("company"), user=user)
     if user.is_superuser:
         manages = Q(status__in=SENT_IN)
@@ -278,7 +285,7 @@ def applications_for_api(user) -> QuerySet[Application]:
                 managers__user=user, managers__is_active=True
             ).values("pk"),
         )
-    return applications_visible_to(user).annotate(
+    return queryset.annotate(
         viewer_is_member=Exists(member),
         viewer_manages=ExpressionWrapper(manages, output_field=BooleanField()),
         visible_status=Case(

@@ -12,7 +12,7 @@ from applications.serializers import ApplicationSerializer
 from programs.serializers import CriterionSerializer
 
 from . import selectors
-from .enums import Recommendation
+from .enums import REVIEWABLE_STATUSES, Recommendation
 from .forms import DECISION_CHOICES
 from .models import DecisionApproval, Review
 from .pledge import PLEDGE
@@ -116,9 +116,15 @@ class AssignmentSerializer(serializers.Serializer):
     rubric = serializers.SerializerMethodField()
 
     def _opens(self, assignment) -> bool:
+        if hasattr(assignment, "pledged"):
+            # ``selectors.assignments_for_api``: the reviewer's own active assignments,
+            # conflicts left out — ``reviews.open_assignment`` is then the rest of it.
+            return assignment.pledged and assignment.application.status in REVIEWABLE_STATUSES
         return self.context["request"].user.has_perm("reviews.open_assignment", assignment)
 
     def get_pledge_accepted(self, assignment) -> bool:
+        if hasattr(assignment, "pledged"):
+            return assignment.pledged
         return assignment.reviewer.has_accepted_pledge(assignment.application.cycle_id)
 
     def get_review_status(self, assignment) -> str:
@@ -134,9 +140,10 @@ class AssignmentSerializer(serializers.Serializer):
     def get_rubric(self, assignment) -> list | None:
         if not self._opens(assignment):
             return None
-        return CriterionSerializer(
-            selectors.rubric_of(assignment.application.cycle), many=True
-        ).data
+        cycle = assignment.application.cycle
+        prefetched = getattr(cycle, "_prefetched_objects_cache", {}).get("criteria")
+        rubric = list(prefetched) if prefetched is not None else selectors.rubric_of(cycle)
+        return CriterionSerializer(rubric, many=True).data
 
 
 class PledgeCycleSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Company
+from applications.selectors import annotate_for_api
 from programs.models import Criterion, Cycle
 
 from ..enums import (
@@ -157,17 +158,28 @@ def assignments_for_api(user):
     reviewer = reviewer_of(user)
     if reviewer is None or not reviewer.is_active:
         return Assignment.objects.none()
+    # What each row shows is decided for the whole page at once (a page costs the same
+    # queries whatever its size): ``pledged`` is ``has_accepted_pledge`` of the row's cycle,
+    # ``review_status`` what ``review_state`` reads, and the applications come annotated
+    # as the applications API has them, with their documents and rubric.
+    applications = annotate_for_api(
+        Application.objects.select_related(
+            "company", "cycle__program", "technology", "challenge"
+        ).prefetch_related(
+            "documents",
+            Prefetch("cycle__criteria", queryset=Criterion.objects.order_by("order", "pk")),
+        ),
+        user,
+    )
+    pledged = PledgeAcceptance.objects.filter(
+        reviewer=reviewer, cycle_id=OuterRef("application__cycle_id")
+    )
     return (
         Assignment.objects.filter(reviewer=reviewer, status=AssignmentStatus.ACTIVE)
         .exclude(application__company__reviewer_conflicts__reviewer=reviewer)
-        .select_related(
-            "reviewer",
-            "review",
-            "application__company",
-            "application__cycle__program",
-            "application__technology",
-            "application__challenge",
-        )
+        .select_related("reviewer", "review")
+        .prefetch_related(Prefetch("application", queryset=applications))
+        .annotate(pledged=Exists(pledged), review_status=F("review__status"))
         .order_by("application__cycle__review_due_at", "application__reference", "pk")
     )
 

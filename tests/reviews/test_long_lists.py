@@ -15,6 +15,7 @@ from applications.models import Application, StatusChange
 from reviews.views import deciding, reviewing, selection
 from tests.reviews.selection_helpers import cycle_under_review, statuses
 from tests.support.api import queries, token_client
+from tests.support.reviewing import pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +223,26 @@ def test_decision_for_every_matching_application_is_for_deciders_only(
 
     assert response.status_code == 404
     assert statuses(applications) == [S.UNDER_REVIEW] * LARGE
+
+
+def test_reviewer_assignments_api_makes_as_many_queries_for_a_few_as_for_many(two_sizes):
+    """Measured at 17 queries a row (a permission check, the pledge, the rubric and the
+    application's documents per row): now decided for the whole page at once."""
+    (small, _), (large, _) = two_sizes
+    small_reviewer, large_reviewer = _reviewer_of(small), _reviewer_of(large)
+    pledge(small_reviewer, small)
+    pledge(large_reviewer, large)
+    url = reverse("reviewer-assignment-list")
+
+    few, small_body = queries(token_client(small_reviewer.user), url)
+    many, body = queries(token_client(large_reviewer.user), url)
+    one_page, _ = queries(token_client(large_reviewer.user), url, {"page_size": 2})
+
+    assert few == many == one_page
+    assert body["count"] == LARGE and small_body["count"] == SMALL
+    row = body["results"][0]
+    assert row["pledge_accepted"] is True
+    assert row["application"]["reference"] == row["reference"]
+    assert [c["id"] for c in row["rubric"]] == list(
+        large.criteria.order_by("order", "pk").values_list("pk", flat=True)
+    )
