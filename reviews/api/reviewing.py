@@ -143,7 +143,6 @@ class ReviewerCycleViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.Generic
     serializer_class = PledgeCycleSerializer
     permission_rules = {"list": REVIEWER, "pledge": REVIEWER}
     program_field = "program"
-    pagination_class = None
     filter_backends: list = []
 
     def get_queryset(self):
@@ -154,12 +153,12 @@ class ReviewerCycleViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.Generic
 
     def list(self, request):
         reviewer = request.user.reviewer
-        pledges = {p.cycle_id: p for p in reviewer.pledges.all()}
-        entries = [
-            {"cycle": cycle, "pledge": pledges.get(cycle.pk)}
-            for cycle in self.filter_queryset(self.get_queryset()).order_by("review_due_at", "pk")
-        ]
-        return Response(PledgeCycleSerializer(entries, many=True).data)
+        cycles = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("review_due_at", "pk")
+        )
+        pledges = {p.cycle_id: p for p in reviewer.pledges.filter(cycle__in=cycles)}
+        entries = [{"cycle": cycle, "pledge": pledges.get(cycle.pk)} for cycle in cycles]
+        return self.get_paginated_response(PledgeCycleSerializer(entries, many=True).data)
 
     @extend_schema(request=None, responses=PledgeCycleSerializer)
     @action(detail=True, methods=["post"])

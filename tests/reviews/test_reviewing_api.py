@@ -68,7 +68,7 @@ def test_cycles_list_gives_the_pledge_text(client, application, mss_reviewer):
     assigned(application, mss_reviewer, pledged=False)
     client.force_login(mss_reviewer.user)
 
-    (entry,) = client.get(f"{API}/cycles/").json()
+    (entry,) = client.get(f"{API}/cycles/").json()["results"]
 
     assert entry["id"] == application.cycle_id and entry["accepted_at"] is None
     assert entry["pledge_version"] == PLEDGE_VERSION
