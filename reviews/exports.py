@@ -40,7 +40,7 @@ from programs.models import Cycle
 
 from .enums import AssignmentStatus, ExportKind, ReviewStatus
 from .models import CriterionScore
-from .selectors import RankingRow, application_field, cycle_ranking, track_item_label
+from .selectors import RankingRow, application_field, iter_cycle_ranking, track_item_label
 
 CENT = Decimal("0.01")
 
@@ -164,11 +164,11 @@ def ranking_table(cycle: Cycle) -> Table:
 
 
 def _ranking_rows(cycle: Cycle, criteria) -> Iterator[list[Value]]:
-    ranking = cycle_ranking(cycle)
+    # The stored ranking, read a chunk at a time: the ranks the ranking page shows.
     by_organisation = _organisation_criterion_means(cycle)
     fields = dict(Field.choices)
-    interest = interest_labels([row.application.pk for row in ranking])
-    for row in ranking:
+    interest = interest_labels(Application.objects.filter(cycle=cycle).values_list("pk", flat=True))
+    for row in iter_cycle_ranking(cycle):
         yield [
             row.score.rank,
             row.application.reference,
@@ -215,7 +215,7 @@ def applications_table(cycle: Cycle) -> Table:
 
 
 def _application_rows(cycle: Cycle, criteria, questions: AnswerColumns) -> Iterator[list[Value]]:
-    ranked = {row.application.pk: row for row in cycle_ranking(cycle)}
+    ranked = {row.application.pk: row for row in iter_cycle_ranking(cycle)}
     by_organisation = _organisation_criterion_means(cycle)
     fields = dict(Field.choices)
     applications = (
