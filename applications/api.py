@@ -36,6 +36,39 @@ from .serializers import (
 VISIBLE = Rule(object="applications.view_application")
 
 
+def _checked_answers(application, sent: dict, version, question_answers) -> tuple[dict, dict]:
+    """The project and track answers sent, cleaned by the pages' forms, and the call's own
+    questions' answers by question id; ``ValidationError`` keyed by field for the rest."""
+    answers, errors = {}, {}
+    unknown = set(sent) - set(answer_fields(application.track))
+    for name in sorted(unknown):
+        errors[name] = [_("This program does not ask for this answer.")]
+    for form_class in (ProjectForm, TRACK_FORMS[application.track]):
+        names = [name for name in form_class.Meta.fields if name in sent]
+        if not names:
+            continue
+        form = form_class(
+            data={**{n: sent[n] for n in names}, "version": version}, application=application
+        )
+        form.is_valid()
+        for name in names:
+            if name in form.errors:
+                errors[name] = form.errors[name]
+            else:
+                answers[name] = form.cleaned_data[name]
+    values = {}
+    for key, value in (question_answers or {}).items():
+        if not (str(key).isdigit() and len(str(key)) < 19):
+            errors.setdefault("question_answers", []).append(
+                _("Question ids are numbers: %(key)s.") % {"key": key}
+            )
+        else:
+            values[int(key)] = value
+    if errors:
+        raise ValidationError(errors)
+    return answers, values
+
+
 class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Applications of the user's companies (and, for program managers, the sent-in
     applications of their programs; for reviewers, those open to them)."""
@@ -117,33 +150,7 @@ class ApplicationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         version = data.validated_data.pop("version")
         question_answers = data.validated_data.pop("question_answers", None)
         sent = data.validated_data
-        answers, errors = {}, {}
-        unknown = set(sent) - set(answer_fields(application.track))
-        for name in sorted(unknown):
-            errors[name] = [_("This program does not ask for this answer.")]
-        for form_class in (ProjectForm, TRACK_FORMS[application.track]):
-            names = [name for name in form_class.Meta.fields if name in sent]
-            if not names:
-                continue
-            form = form_class(
-                data={**{n: sent[n] for n in names}, "version": version}, application=application
-            )
-            form.is_valid()
-            for name in names:
-                if name in form.errors:
-                    errors[name] = form.errors[name]
-                else:
-                    answers[name] = form.cleaned_data[name]
-        values = {}
-        for key, value in (question_answers or {}).items():
-            if not (str(key).isdigit() and len(str(key)) < 19):
-                errors.setdefault("question_answers", []).append(
-                    _("Question ids are numbers: %(key)s.") % {"key": key}
-                )
-            else:
-                values[int(key)] = value
-        if errors:
-            raise ValidationError(errors)
+        answers, values = _checked_answers(application, sent, version, question_answers)
         try:
             if answers:
                 loaded = application.version

@@ -324,9 +324,14 @@ def partners_notify(*, now: datetime | None = None) -> dict[str, int]:
 
     Returns how many notifications of each kind were created."""
     now = now or timezone.now()
-    created = {"new": 0, "reminder": 0, "match": 0, "match_company": 0}
     provided = selectors.provided_to_partners().select_related("cycle", "company")
+    created = {"new": _notify_new_proposals(provided), "reminder": _notify_reminders(provided, now)}
+    created["match"], created["match_company"] = _notify_matches(provided)
+    return created
 
+
+def _notify_new_proposals(provided) -> int:
+    """``partner_new_proposal``: each screened consented proposal, to its partner."""
     fresh = list(
         provided.filter(cycle__phase__in=[CyclePhase.CLOSED, CyclePhase.REVIEW, CyclePhase.DECIDED])
     )
@@ -340,8 +345,12 @@ def partners_notify(*, now: datetime | None = None) -> dict[str, int]:
         )
         for application in fresh
     ]
-    created["new"] = len(notify_many(kind=NotificationKind.PARTNER_NEW_PROPOSAL, events=events))
+    return len(notify_many(kind=NotificationKind.PARTNER_NEW_PROPOSAL, events=events))
 
+
+def _notify_reminders(provided, now: datetime) -> int:
+    """``partner_reminder``: per partner and call whose selection meeting is near, while
+    proposals still have no interest recorded."""
     due = Cycle.objects.filter(
         phase=CyclePhase.REVIEW, review_due_at__gt=now, review_due_at__lte=now + REMINDER_BEFORE
     )
@@ -357,8 +366,12 @@ def partners_notify(*, now: datetime | None = None) -> dict[str, int]:
         )
         for (partner_id, _cycle_id), cycle in pairs.items()
     ]
-    created["reminder"] = len(notify_many(kind=NotificationKind.PARTNER_REMINDER, events=events))
+    return len(notify_many(kind=NotificationKind.PARTNER_REMINDER, events=events))
 
+
+def _notify_matches(provided) -> tuple[int, int]:
+    """``partner_match`` / ``partner_match_company``: each announced selected proposal's
+    partner and company, with each other's contact person."""
     matched = list(
         provided.filter(status=ApplicationStatus.SELECTED, cycle__phase__in=ANNOUNCED_PHASES)
     )
@@ -396,8 +409,7 @@ def partners_notify(*, now: datetime | None = None) -> dict[str, int]:
                 event_key=f"partner:{partner.pk}",
             )
         )
-    created["match"] = len(notify_many(kind=NotificationKind.PARTNER_MATCH, events=to_partners))
-    created["match_company"] = len(
-        notify_many(kind=NotificationKind.PARTNER_MATCH_COMPANY, events=to_companies)
+    return (
+        len(notify_many(kind=NotificationKind.PARTNER_MATCH, events=to_partners)),
+        len(notify_many(kind=NotificationKind.PARTNER_MATCH_COMPANY, events=to_companies)),
     )
-    return created

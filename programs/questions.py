@@ -98,15 +98,7 @@ def clean_answer(spec, raw):
     """
     kind = spec.kind
     if kind == QuestionKind.MULTIPLE_CHOICE:
-        values = raw if isinstance(raw, list | tuple) else ([raw] if raw else [])
-        values = [str(value) for value in values if str(value).strip()]
-        if not values:
-            return None
-        keys = choice_keys(spec.choices)
-        if any(value not in keys for value in values):
-            raise ValidationError(_("Choose among the options given."), code="invalid_choice")
-        # In the order of the choices, each once.
-        return [key for key in keys if key in values]
+        return _clean_multiple(spec, raw)
     if isinstance(raw, list | tuple):
         raw = raw[-1] if raw else ""
     if raw is None:
@@ -115,17 +107,7 @@ def clean_answer(spec, raw):
         return raw
     text = str(raw)
     if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
-        text = text.strip() if kind == QuestionKind.SHORT_TEXT else text.rstrip()
-        if not text.strip():
-            return None
-        limit = text_limit(spec)
-        if len(text) > limit:
-            raise ValidationError(
-                _("Keep the answer to %(limit)d characters (it has %(length)d).")
-                % {"limit": limit, "length": len(text)},
-                code="max_length",
-            )
-        return text
+        return _clean_text(spec, text)
     text = text.strip()
     if not text:
         return None
@@ -134,12 +116,7 @@ def clean_answer(spec, raw):
             raise ValidationError(_("Choose among the options given."), code="invalid_choice")
         return text
     if kind == QuestionKind.YES_NO:
-        lowered = text.lower()
-        if lowered in (YES, "true", "1"):
-            return True
-        if lowered in (NO, "false", "0"):
-            return False
-        raise ValidationError(_("Answer yes or no."), code="invalid")
+        return _clean_yes_no(text)
     if kind == QuestionKind.NUMBER:
         return _clean_number(spec, text)
     if kind == QuestionKind.DATE:
@@ -150,6 +127,41 @@ def clean_answer(spec, raw):
     if kind == QuestionKind.PDF:
         return None
     raise ValueError(f"unknown question kind {kind!r}")
+
+
+def _clean_multiple(spec, raw) -> list[str] | None:
+    values = raw if isinstance(raw, list | tuple) else ([raw] if raw else [])
+    values = [str(value) for value in values if str(value).strip()]
+    if not values:
+        return None
+    keys = choice_keys(spec.choices)
+    if any(value not in keys for value in values):
+        raise ValidationError(_("Choose among the options given."), code="invalid_choice")
+    # In the order of the choices, each once.
+    return [key for key in keys if key in values]
+
+
+def _clean_text(spec, text: str) -> str | None:
+    text = text.strip() if spec.kind == QuestionKind.SHORT_TEXT else text.rstrip()
+    if not text.strip():
+        return None
+    limit = text_limit(spec)
+    if len(text) > limit:
+        raise ValidationError(
+            _("Keep the answer to %(limit)d characters (it has %(length)d).")
+            % {"limit": limit, "length": len(text)},
+            code="max_length",
+        )
+    return text
+
+
+def _clean_yes_no(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in (YES, "true", "1"):
+        return True
+    if lowered in (NO, "false", "0"):
+        return False
+    raise ValidationError(_("Answer yes or no."), code="invalid")
 
 
 def _clean_number(spec, text: str):

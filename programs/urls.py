@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import question_views, views
 
 app_name = "programs"
 
@@ -23,15 +23,19 @@ urlpatterns = [
     path("manage/catalogue/", views.catalogue_manage, name="catalogue_manage"),
     path("manage/catalogue/<slug:kind>/<int:pk>/", views.catalogue_edit, name="catalogue_edit"),
     path("manage/cycles/<int:cycle_pk>/activity/", views.call_activity, name="call_activity"),
-    path("manage/cycles/<int:cycle_pk>/questions/new/", views.call_question, name="question_new"),
+    path(
+        "manage/cycles/<int:cycle_pk>/questions/new/",
+        question_views.call_question,
+        name="question_new",
+    ),
     path(
         "manage/cycles/<int:cycle_pk>/questions/<int:question_pk>/",
-        views.call_question,
+        question_views.call_question,
         name="question_edit",
     ),
     path(
         "manage/cycles/<int:cycle_pk>/questions/<int:question_pk>/<slug:action>/",
-        views.call_question_action,
+        question_views.call_question_action,
         name="question_action",
     ),
 ]

@@ -78,14 +78,7 @@ def _answers_step(request, application: Application, step: str, form_class):
         if result["saved"] and not form.errors:
             request.session.pop(_stash_key(application.pk, step), None)
             messages.success(request, _("Saved."))
-            action = request.POST.get("action", "save")
-            target = step
-            slugs = [item.slug for item in steps_of(application)]
-            index = slugs.index(step)
-            if action == "continue" and index + 1 < len(slugs):
-                target = slugs[index + 1]
-            elif action == "back" and index > 0:
-                target = slugs[index - 1]
+            target = _next_step(application, step, request.POST.get("action", "save"))
             return redirect("applications:edit", pk=application.pk, step=target)
         conflict = result.get("conflict")
         if result["saved"]:
@@ -101,18 +94,7 @@ def _answers_step(request, application: Application, step: str, form_class):
             form.is_valid()
             application = conflict["current"]
     else:
-        stashed = request.session.pop(_stash_key(application.pk, step), None)
-        if stashed:
-            from django.http import QueryDict
-
-            data = QueryDict(mutable=True)
-            for key, values in stashed.items():
-                data.setlist(key, values)
-            form = _bind(form_class, data, None, application)
-            form.is_valid()
-            restored = True
-        else:
-            form = form_class(application=application)
+        form, restored = _unbound_or_restored(request, application, step, form_class)
     context = _steps_context(application, step, submission_problems(application))
     return render(
         request,
@@ -133,6 +115,33 @@ def _answers_step(request, application: Application, step: str, form_class):
         },
         status=409 if conflict is not None else 200,
     )
+
+
+def _next_step(application: Application, step: str, action: str) -> str:
+    """The step to show after saving ``step``: the next or the previous, or the same."""
+    slugs = [item.slug for item in steps_of(application)]
+    index = slugs.index(step)
+    if action == "continue" and index + 1 < len(slugs):
+        return slugs[index + 1]
+    if action == "back" and index > 0:
+        return slugs[index - 1]
+    return step
+
+
+def _unbound_or_restored(request, application: Application, step: str, form_class):
+    """The step's form, holding what was typed before a session expired if it was kept
+    (then ``True``)."""
+    stashed = request.session.pop(_stash_key(application.pk, step), None)
+    if not stashed:
+        return form_class(application=application), False
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, values in stashed.items():
+        data.setlist(key, values)
+    form = _bind(form_class, data, None, application)
+    form.is_valid()
+    return form, True
 
 
 def _bind(form_class, data, files, application: Application):

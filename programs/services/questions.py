@@ -63,6 +63,57 @@ def _check_call(cycle: Cycle) -> None:
         raise ValidationError(_("An archived call cannot change."), code="archived")
 
 
+def _clean_choices(kind: str, choices: list, errors: dict[str, list[str]]) -> list:
+    """The options of a choice question (none for the other kinds); problems into ``errors``."""
+    if kind not in CHOICE_KINDS:
+        return []
+    try:
+        validate_choices(choices)
+    except ValidationError as error:
+        errors.setdefault("choices", []).extend(error.messages)
+    else:
+        if len(choices) < 2:
+            errors.setdefault("choices", []).append(_("Give at least two options."))
+    return choices
+
+
+def _clean_condition(
+    cycle: Cycle,
+    question: Question | None,
+    parent: Question | int | None,
+    condition_value: str,
+    errors: dict[str, list[str]],
+) -> Question | None:
+    """The question ``question`` depends on (given as a question or its id), checked;
+    problems into ``errors``."""
+    if parent is None:
+        return None
+    found = parent if isinstance(parent, Question) else Question.objects.filter(pk=parent).first()
+    if found is None or found.cycle_id != cycle.pk or found.retired:
+        errors.setdefault("condition_question", []).append(_("Choose a question of this call."))
+    elif question is not None and found.pk == question.pk:
+        errors.setdefault("condition_question", []).append(_("A question cannot depend on itself."))
+    elif found.condition_question_id is not None:
+        errors.setdefault("condition_question", []).append(
+            _("A question can depend only on a question that is always shown.")
+        )
+    elif found.kind not in CONDITION_KINDS:
+        errors.setdefault("condition_question", []).append(
+            _("A question can depend only on a yes/no or choice question.")
+        )
+    elif question is not None and question.dependents.exists():
+        errors.setdefault("condition_question", []).append(
+            _("Other questions depend on this one, so it must always be shown.")
+        )
+    else:
+        allowed = [YES, NO] if found.kind == QuestionKind.YES_NO else choice_keys(found.choices)
+        if condition_value not in allowed:
+            errors.setdefault("condition_value", []).append(
+                _("Choose one of the answers of that question.")
+            )
+    return found
+
+
 def _clean_values(cycle: Cycle, question: Question | None, values: dict) -> dict:
     errors: dict[str, list[str]] = {}
     kind = values.get("kind") or (question.kind if question else "")
@@ -70,17 +121,7 @@ def _clean_values(cycle: Cycle, question: Question | None, values: dict) -> dict
         errors.setdefault("kind", []).append(_("Choose the kind of question."))
     if not (values.get("label_en") or "").strip():
         errors.setdefault("label_en", []).append(_("The question needs an English text."))
-    choices = values.get("choices") or []
-    if kind in CHOICE_KINDS:
-        try:
-            validate_choices(choices)
-        except ValidationError as error:
-            errors.setdefault("choices", []).extend(error.messages)
-        else:
-            if len(choices) < 2:
-                errors.setdefault("choices", []).append(_("Give at least two options."))
-    else:
-        choices = []
+    choices = _clean_choices(kind, values.get("choices") or [], errors)
     max_length = values.get("max_length")
     if (
         kind == QuestionKind.LONG_TEXT
@@ -93,38 +134,10 @@ def _clean_values(cycle: Cycle, question: Question | None, values: dict) -> dict
     low, high = values.get("min_number"), values.get("max_number")
     if kind == QuestionKind.NUMBER and low is not None and high is not None and low > high:
         errors.setdefault("max_number", []).append(_("The maximum must not be below the minimum."))
-    parent = values.get("condition_question")
     condition_value = (values.get("condition_value") or "").strip()
-    if parent is not None:
-        parent = (
-            parent if isinstance(parent, Question) else Question.objects.filter(pk=parent).first()
-        )
-        if parent is None or parent.cycle_id != cycle.pk or parent.retired:
-            errors.setdefault("condition_question", []).append(_("Choose a question of this call."))
-        elif question is not None and parent.pk == question.pk:
-            errors.setdefault("condition_question", []).append(
-                _("A question cannot depend on itself.")
-            )
-        elif parent.condition_question_id is not None:
-            errors.setdefault("condition_question", []).append(
-                _("A question can depend only on a question that is always shown.")
-            )
-        elif parent.kind not in CONDITION_KINDS:
-            errors.setdefault("condition_question", []).append(
-                _("A question can depend only on a yes/no or choice question.")
-            )
-        elif question is not None and question.dependents.exists():
-            errors.setdefault("condition_question", []).append(
-                _("Other questions depend on this one, so it must always be shown.")
-            )
-        else:
-            allowed = (
-                [YES, NO] if parent.kind == QuestionKind.YES_NO else choice_keys(parent.choices)
-            )
-            if condition_value not in allowed:
-                errors.setdefault("condition_value", []).append(
-                    _("Choose one of the answers of that question.")
-                )
+    parent = _clean_condition(
+        cycle, question, values.get("condition_question"), condition_value, errors
+    )
     if errors:
         raise ValidationError(errors)
     return {
@@ -155,6 +168,48 @@ def _frozen_changes(question: Question, cleaned: dict) -> list[str]:
     return problems
 
 
+def _check_addition(cleaned: dict, *, submitted: bool) -> list[str]:
+    """Refuse a required question added after the call's first submission; the warnings
+    for an optional one."""
+    if not submitted:
+        return []
+    if cleaned["required"]:
+        raise ValidationError(
+            {
+                "required": _(
+                    "Applications have already been submitted: only optional "
+                    "questions may be added now."
+                )
+            },
+            code="required_after_submission",
+        )
+    return [
+        _(
+            "Applications have already been submitted without this question; "
+            "their companies will not have answered it."
+        )
+    ]
+
+
+def _check_change(question: Question, cleaned: dict, *, submitted: bool) -> None:
+    """Refuse changing an answered question's structure, or making a question required
+    after the call's first submission."""
+    if question_is_answered(question):
+        problems = _frozen_changes(question, cleaned)
+        if problems:
+            raise ValidationError({"kind": problems}, code="question_frozen")
+    if submitted and cleaned["required"] and not question.required:
+        raise ValidationError(
+            {
+                "required": _(
+                    "Applications have already been submitted: an optional question "
+                    "cannot become required."
+                )
+            },
+            code="required_after_submission",
+        )
+
+
 def question_save(
     *, cycle: Cycle, actor, values: dict[str, Any], question: Question | None = None
 ) -> QuestionSaved:
@@ -178,44 +233,15 @@ def question_save(
         submitted = call_has_submissions(locked)
         warnings: list[str] = []
         if question is None:
-            if submitted and cleaned["required"]:
-                raise ValidationError(
-                    {
-                        "required": _(
-                            "Applications have already been submitted: only optional "
-                            "questions may be added now."
-                        )
-                    },
-                    code="required_after_submission",
-                )
-            if submitted:
-                warnings.append(
-                    _(
-                        "Applications have already been submitted without this question; "
-                        "their companies will not have answered it."
-                    )
-                )
+            warnings = _check_addition(cleaned, submitted=submitted)
             question = Question(cycle=locked)
             question.order = (locked.questions.aggregate(last=Max("order"))["last"] or 0) + 1
             created = True
             before = None
         else:
+            _check_change(question, cleaned, submitted=submitted)
             created = False
             before = _line(question)
-            if question_is_answered(question):
-                problems = _frozen_changes(question, cleaned)
-                if problems:
-                    raise ValidationError({"kind": problems}, code="question_frozen")
-            if submitted and cleaned["required"] and not question.required:
-                raise ValidationError(
-                    {
-                        "required": _(
-                            "Applications have already been submitted: an optional question "
-                            "cannot become required."
-                        )
-                    },
-                    code="required_after_submission",
-                )
         for name, value in cleaned.items():
             setattr(question, name, value)
         question.full_clean(exclude=["cycle", "condition_question"])

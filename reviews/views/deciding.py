@@ -160,15 +160,7 @@ def decisions_bulk(request, cycle_pk: int):
             "filter": decision_filter,
             "filter_params": _filter_params(data),
             "filter_query": _filter_query(data),
-            "filter_shown": [
-                (
-                    decision_filter.form.fields[name].label,
-                    dict(getattr(decision_filter.form.fields[name], "choices", [])).get(
-                        value, value
-                    ),
-                )
-                for name, value in _filter_params(data)
-            ],
+            "filter_shown": _filter_shown(decision_filter, data),
             "count": len(ids),
             "examples": matching.order_by("reference").values_list("reference", flat=True)[:10],
             "decision_label": ApplicationStatus(decision).label,
@@ -176,6 +168,17 @@ def decisions_bulk(request, cycle_pk: int):
         },
         status=400 if form.errors else 200,
     )
+
+
+def _filter_shown(decision_filter, data) -> list[tuple]:
+    """The filter's conditions as (label, value shown) pairs, for the confirmation."""
+    return [
+        (
+            decision_filter.form.fields[name].label,
+            dict(getattr(decision_filter.form.fields[name], "choices", [])).get(value, value),
+        )
+        for name, value in _filter_params(data)
+    ]
 
 
 def _back(cycle, data) -> str:
