@@ -400,8 +400,11 @@ def test_export_has_one_column_per_question(client, manager, fmt):
     cycle, applications = _export_scene(manager, 2)
     client.force_login(manager.user)
     rows = _export_rows(client, cycle, fmt)
-    assert rows[0][-3:] == ["Japanese subsidiary?", "Which cities?", "Site plan"]
-    by_reference = {row[0]: row[-3:] for row in rows[1:]}
+    start = rows[0].index("Japanese subsidiary?")
+    columns = slice(start, start + 3)
+    assert rows[0][columns] == ["Japanese subsidiary?", "Which cities?", "Site plan"]
+    assert rows[0][start + 3 :] == ["Partner interest"]  # the questions, then the partners
+    by_reference = {row[0]: row[columns] for row in rows[1:]}
     first, second = applications
     assert by_reference[first.reference] == ["Yes", "Seoul; Kobe", "plan-0.pdf"]
     # The cities were not asked of a company without a subsidiary: left out.
