@@ -23,7 +23,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.consent import CONSENT_TEXTS
-from applications.enums import ApplicationStatus, DevelopmentStage, MembershipRole
+from applications.enums import (
+    REQUIRED_CONSENTS,
+    ApplicationStatus,
+    DevelopmentStage,
+    MembershipRole,
+)
 from applications.models import Application, Company, Consent, Membership, StatusChange
 from applications.validators import business_number_check_digit
 from programs.enums import TRACK_REFERENCE_PREFIX, CyclePhase, Field, Organisation, Track
@@ -212,7 +217,10 @@ def seed_scale(*, applications: int, seed: int = 2027) -> ScaleCycle:
                 given_at=application.submitted_at,
             )
             for application, owner in zip(apps, owners, strict=True)
+            # The two every submission gives (the partner provision is asked only of
+            # proposals to a partner's challenge or technology).
             for kind, text in CONSENT_TEXTS.items()
+            if kind in REQUIRED_CONSENTS
         ),
         batch_size=BATCH,
     )
