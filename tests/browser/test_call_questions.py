@@ -174,9 +174,11 @@ def test_questions_from_the_manager_to_the_applicant_the_reviewer_and_the_export
     )
     assert response.status == 200
     rows = list(csv.reader(io.StringIO(response.text().lstrip("\ufeff"))))
-    assert rows[0][-3:] == [
+    # The questions' columns, then the partners' interest (the last column).
+    assert rows[0][-4:] == [
         "Does the company have a subsidiary in Japan?",
         "City of the subsidiary",
         "Data-sharing statement",
+        "Partner interest",
     ]
-    assert rows[1][-3:] == ["Yes", "神戸", "statement.pdf"]
+    assert rows[1][-4:-1] == ["Yes", "神戸", "statement.pdf"]
