@@ -53,8 +53,8 @@ class ReviewSerializer(serializers.Serializer):
     recommendation = serializers.ChoiceField(
         choices=Recommendation.choices, required=False, allow_blank=True
     )
-    submitted_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     @staticmethod
     def of(review: Review | None) -> dict:

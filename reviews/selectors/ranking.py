@@ -31,7 +31,6 @@ from ..scoring import (
     SubmittedReview,
     rank_cycle,
 )
-from .managing import application_field
 
 # Applications that take part in the ranking: under review, or with a (staged) decision.
 RANKED_STATUSES = frozenset({ApplicationStatus.UNDER_REVIEW}) | DECIDED
@@ -174,13 +173,6 @@ def track_items_of(cycle: Cycle) -> list[tuple[str, str]]:
     ]
 
 
-def _none_last(value, descending: bool):
-    """Sort key putting ``None`` last in either direction."""
-    if value is None:
-        return (1, 0)
-    return (0, -value if descending else value)
-
-
 # Sortable ranking columns: name → the value of a row. The rank is the formula's order
 # (``reviews.scoring``, step 5); the other columns are each score on its own.
 RANKING_SORTS: dict[str, Callable[[RankingRow], object]] = {
@@ -195,36 +187,6 @@ RANKING_SORTS: dict[str, Callable[[RankingRow], object]] = {
 }
 # Scores read best-first (descending) by default; the rank ascending.
 RANKING_SORT_DEFAULT_DESCENDING = frozenset(RANKING_SORTS) - {"rank"}
-
-
-def ranking_view(
-    cycle: Cycle,
-    *,
-    field: str = "",
-    status: str = "",
-    item: str = "",
-    sort: str = "rank",
-    descending: bool | None = None,
-) -> list[RankingRow]:
-    """The cycle's ranking (``cycle_ranking``: a fixed number of queries), filtered by
-    field, status and track item, and sorted by ``sort`` (a ``RANKING_SORTS`` key).
-
-    Filtering keeps each row's rank in the whole cycle. Unknown sorts fall back to the
-    rank; rows without the sorted score come last; ties keep the ranking's order.
-    """
-    rows = cycle_ranking(cycle)
-    if field:
-        rows = [row for row in rows if application_field(row.application) == field]
-    if status:
-        rows = [row for row in rows if row.application.status == status]
-    if item:
-        rows = [row for row in rows if track_item_key(row.application) == item]
-    if sort not in RANKING_SORTS:
-        sort = "rank"
-    if descending is None:
-        descending = sort in RANKING_SORT_DEFAULT_DESCENDING
-    value = RANKING_SORTS[sort]
-    return sorted(rows, key=lambda row: (_none_last(value(row), descending), row.score.rank))
 
 
 # --- The ranking read from the stored aggregates (``reviews.aggregates``) -----------------
@@ -254,7 +216,7 @@ def ranking_queryset(
     sort: str = "rank",
     descending: bool | None = None,
 ) -> QuerySet[Application]:
-    """The cycle's ranked applications as ``ranking_view`` lists them, each annotated with
+    """The cycle's ranked applications in the order the ranking page offers, each annotated with
     its ``rank`` in the whole cycle, its stored figures (``agg_*``) and ``active_reviews``
     (its active assignments). One query, however the ranking is filtered or sorted."""
     active = (

@@ -30,7 +30,7 @@ from ..models import (
     Reviewer,
     SelectionOverride,
 )
-from .ranking import APPLICATION_FIELD, RANKED_STATUS_ORDER, RANKED_STATUSES
+from .ranking import APPLICATION_FIELD, RANKED_STATUSES
 
 
 def selected_count(cycle: Cycle) -> int:
@@ -197,19 +197,6 @@ def ranked_ids(cycle: Cycle) -> list[int]:
             "pk", flat=True
         )
     )
-
-
-def decision_lists(cycle: Cycle) -> dict[str, list[Application]]:
-    """The applications of each outcome (and those still under review), in reference
-    order, in one query."""
-    lists: dict[str, list[Application]] = {status: [] for status in RANKED_STATUS_ORDER}
-    for application in (
-        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
-        .select_related("company")
-        .order_by("reference")
-    ):
-        lists[application.status].append(application)
-    return lists
 
 
 @dataclass(frozen=True)
