@@ -2,18 +2,16 @@
 entries and conflicts; a company's partner contacts after the announcement; the managers'
 partner pages. Thin: every rule is in ``selectors`` and ``services``."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.pdf_safety import pdf_without_metadata
+from applications.downloads import pdf_response
 from applications.selectors import answer_sections
 from common.exceptions import TransitionError
 
@@ -139,17 +137,7 @@ def proposal_document(request, pk: int, document: int):
     application = selectors.get_proposal_for(request.user, pk)
     document_obj = get_object_or_404(application.documents, pk=document)
     # The partner reads the document, not the file's metadata (authors, software).
-    with document_obj.file.open("rb") as original:
-        content = io.BytesIO(pdf_without_metadata(original))
-    response = FileResponse(
-        content,
-        as_attachment=True,
-        filename=document_obj.neutral_name,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(document_obj.file, document_obj.neutral_name, strip_metadata=True)
 
 
 @login_required

@@ -1,27 +1,25 @@
 """Documents step: upload, download (permission-checked, metadata-free copies in blind
 calls) and delete."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.storage import StorageUnavailable, open_for_streaming
+from common.storage import StorageUnavailable
 from programs.enums import DocumentKind
 
 from .. import selectors, services
+from ..downloads import pdf_response
 from ..forms import (
     DocumentUploadForm,
 )
 from ..models import Application
-from ..pdf_safety import pdf_without_metadata
 from ..requirements import DOCUMENTS, submission_problems
 from ..validators import document_max_bytes
 from ._common import _editable_application, _steps_context
@@ -96,22 +94,8 @@ def document_upload(request, pk: int):
 def document_download(request, pk: int, document: int):
     document_obj = selectors.get_document_for(request.user, pk, document)
     filename = selectors.document_name_for(request.user, document_obj)
-    length = None
-    if request.user.has_perm("applications.view_company_identity", document_obj.application):
-        # Streamed from the storage as it is sent (the object store's body, or the file).
-        content, length = open_for_streaming(document_obj.file.storage, document_obj.file.name)
-    else:
-        # Blind review: the file's metadata (Author, Title, XMP…) would name the company.
-        with document_obj.file.open("rb") as original:
-            content = io.BytesIO(pdf_without_metadata(original))
-    response = FileResponse(
-        content, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    if length is not None:
-        response["Content-Length"] = str(length)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    identity = request.user.has_perm("applications.view_company_identity", document_obj.application)
+    return pdf_response(document_obj.file, filename, strip_metadata=not identity)
 
 
 @login_required
@@ -130,17 +114,5 @@ def answer_file_download(request, pk: int, answer: int):
     """A PDF answer to a call's question, under the name the viewer may see (neutral and
     without metadata in blind calls); office-only answers never for reviewers (404)."""
     answer_obj, filename = selectors.get_answer_file_for(request.user, pk, answer)
-    length = None
-    if request.user.has_perm("applications.view_company_identity", answer_obj.application):
-        content, length = open_for_streaming(answer_obj.file.storage, answer_obj.file.name)
-    else:
-        with answer_obj.file.open("rb") as original:
-            content = io.BytesIO(pdf_without_metadata(original))
-    response = FileResponse(
-        content, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    if length is not None:
-        response["Content-Length"] = str(length)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    identity = request.user.has_perm("applications.view_company_identity", answer_obj.application)
+    return pdf_response(answer_obj.file, filename, strip_metadata=not identity)
